@@ -13,6 +13,9 @@ public final class DaxFileSystem implements AutoCloseable {
     /** Mounts: checks the superblock, replays the journal, processes orphans. */
     public static DaxFileSystem mount(Device device, MountOptions options) throws FsException { throw new UnsupportedOperationException(); }
 
+    public ImageInfo info() throws FsException { throw new UnsupportedOperationException(); }
+    /** Reads the superblock of an unmounted image. */
+    public static ImageInfo info(Device device) throws FsException { throw new UnsupportedOperationException(); }
     public Device device() { throw new UnsupportedOperationException(); }
 
     public FileHandle open(String path, Set<OpenFlag> flags, int mode) throws FsException { throw new UnsupportedOperationException(); }
