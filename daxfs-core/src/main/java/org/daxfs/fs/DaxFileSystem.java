@@ -1,42 +1,1288 @@
 package org.daxfs.fs;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.daxfs.Errno;
 import org.daxfs.FsException;
 import org.daxfs.device.Device;
+import org.daxfs.format.Allocator;
+import org.daxfs.format.Block;
+import org.daxfs.format.DirectoryIndex;
+import org.daxfs.format.Extent;
+import org.daxfs.format.ExtentTree;
+import org.daxfs.format.InodeRecord;
+import org.daxfs.format.MetadataBlocks;
+import org.daxfs.format.Superblock;
+import org.daxfs.format.XattrBlock;
+import org.daxfs.journal.Journal;
+import org.daxfs.journal.Transaction;
 
-/** API SKELETON - bodies being written. */
+/**
+ * A mounted DaxFS: files and directories over one {@link Device}, reached by path.
+ *
+ * <h2>Lock order (outermost first)</h2>
+ * <pre>
+ *   namespace lock     shared: path lookups, readdir, stat; exclusive: create, link, unlink, rename, mkdir,
+ *                      rmdir, symlink (directory contents and directory records change only under it)
+ *     inode lock       {@link Inode#lock}: shared for reads, exclusive for writes, truncate, preallocate,
+ *                      attribute changes, fsync and freeing
+ *       journal lock   held by a {@link Transaction} from begin to commit/abort
+ *         allocator    a leaf monitor
+ *           device read-side section, taken inside each device call
+ * </pre>
+ * Never take the namespace lock while holding an inode lock, and never begin a transaction while holding
+ * a mapping entry or page lock.
+ *
+ * <h2>Failure</h2>
+ * Every error is an {@link FsException} with an errno and the path concerned. If the device dies or a
+ * commit fails half-way, the file system shuts down: every later call fails with EIO, nothing hangs.
+ *
+ * <p>The file system does not own the device: close the device after closing the file system.
+ */
 public final class DaxFileSystem implements AutoCloseable {
-    /** Formats the device (destroys its contents). */
-    public static void format(Device device, FormatOptions options) throws FsException { throw new UnsupportedOperationException(); }
+    /** {@link #utimes} value: set the time to now. */
+    public static final long UTIME_NOW = Long.MIN_VALUE + 1;
+    /** {@link #utimes} value: leave the time as it is. */
+    public static final long UTIME_OMIT = Long.MIN_VALUE + 2;
+    /** {@link #setXattr} flag: fail with EEXIST if the attribute exists. */
+    public static final int XATTR_CREATE = 1;
+    /** {@link #setXattr} flag: fail with ENODATA if the attribute does not exist. */
+    public static final int XATTR_REPLACE = 2;
+    /** Longest symlink target stored in the inode itself. */
+    static final int INLINE_SYMLINK_MAX = InodeRecord.ROOT_SIZE;
+    static final int MAX_LINKS = 65000;
 
-    /** Mounts: checks the superblock, replays the journal, processes orphans. */
-    public static DaxFileSystem mount(Device device, MountOptions options) throws FsException { throw new UnsupportedOperationException(); }
+    private final Device device;
+    private final MountOptions options;
+    private final Journal journal;
+    private final Allocator allocator;
+    private final InodeTable table;
+    private final Orphans orphans;
+    private final FileData data;
+    private final long hashSeed;
+    private final PathWalker walker;
+    private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
+    private volatile FsException shutdown;
+    private volatile boolean closed;
 
-    public ImageInfo info() throws FsException { throw new UnsupportedOperationException(); }
-    /** Reads the superblock of an unmounted image. */
-    public static ImageInfo info(Device device) throws FsException { throw new UnsupportedOperationException(); }
-    public Device device() { throw new UnsupportedOperationException(); }
+    private DaxFileSystem(Device device, MountOptions options, Journal journal, Allocator allocator, long hashSeed) {
+        this.device = device;
+        this.options = options;
+        this.journal = journal;
+        this.allocator = allocator;
+        this.table = new InodeTable(journal, allocator);
+        this.orphans = new Orphans(table);
+        this.data = new FileData(device, journal, allocator, table, orphans);
+        this.hashSeed = hashSeed;
+        this.walker = new PathWalker(new PathWalker.Lookup() {
+            @Override
+            public Inode root() throws FsException {
+                return table.get(InodeTable.ROOT_INO);
+            }
 
-    public FileHandle open(String path, Set<OpenFlag> flags, int mode) throws FsException { throw new UnsupportedOperationException(); }
-    public FileHandle open(String path, OpenFlag... flags) throws FsException { throw new UnsupportedOperationException(); }
-    public void mkdir(String path, int mode) throws FsException { throw new UnsupportedOperationException(); }
-    public void rmdir(String path) throws FsException { throw new UnsupportedOperationException(); }
-    public void unlink(String path) throws FsException { throw new UnsupportedOperationException(); }
-    public List<DirEntry> readdir(String path) throws FsException { throw new UnsupportedOperationException(); }
-    public List<DirEntry> readdir(String path, long cookie, int max) throws FsException { throw new UnsupportedOperationException(); }
-    public void rename(String from, String to, RenameFlag... flags) throws FsException { throw new UnsupportedOperationException(); }
-    public void link(String existing, String newPath) throws FsException { throw new UnsupportedOperationException(); }
-    public void symlink(String target, String linkPath) throws FsException { throw new UnsupportedOperationException(); }
-    public String readlink(String path) throws FsException { throw new UnsupportedOperationException(); }
-    public Stat stat(String path) throws FsException { throw new UnsupportedOperationException(); }
-    public Stat lstat(String path) throws FsException { throw new UnsupportedOperationException(); }
-    public void chmod(String path, int mode) throws FsException { throw new UnsupportedOperationException(); }
-    public void chown(String path, int uid, int gid) throws FsException { throw new UnsupportedOperationException(); }
-    public void utimes(String path, long atimeNanos, long mtimeNanos) throws FsException { throw new UnsupportedOperationException(); }
-    public void truncate(String path, long size) throws FsException { throw new UnsupportedOperationException(); }
-    public StatFs statfs() throws FsException { throw new UnsupportedOperationException(); }
-    public void sync() throws FsException { throw new UnsupportedOperationException(); }
-    public List<org.daxfs.format.Extent> extents(String path) throws FsException { throw new UnsupportedOperationException(); }
-    @Override public void close() throws FsException { throw new UnsupportedOperationException(); }
+            @Override
+            public Inode lookup(Inode dir, byte[] name) throws FsException {
+                return lookupIn(dir, name);
+            }
+
+            @Override
+            public String readlink(Inode link) throws FsException {
+                return readlinkOf(link);
+            }
+        });
+    }
+
+    // ---- format and mount ---------------------------------------------------------------------------
+
+    /** Formats the device, destroying what it held. */
+    public static void format(Device device, FormatOptions options) throws FsException {
+        Formatter.format(device, options == null ? FormatOptions.defaults() : options);
+    }
+
+    /**
+     * Mounts: replays the journal, checks the superblock and bitmap, and finishes work left on the orphan
+     * list by a crash. A damaged or foreign image is refused with one clear message.
+     */
+    public static DaxFileSystem mount(Device device, MountOptions options) throws FsException {
+        try {
+            boolean ro = options.readOnly() || device.isReadOnly();
+            Journal journal = Journal.recover(device, ro);
+            MetadataBlocks committed = journal.committed();
+            Superblock sb = Superblock.verify(committed.read(Superblock.BLOCK_NUMBER), device.size());
+            if (sb.journalBlocks() != journal.blocks()) {
+                throw FsException.atOffset(Errno.EUCLEAN, 0, "superblock and journal header disagree on the journal size");
+            }
+            Allocator allocator = Allocator.load(committed, sb);
+            journal.attach(allocator);
+            DaxFileSystem fs = new DaxFileSystem(device, options.withReadOnly(ro), journal, allocator, sb.hashSeed());
+            Inode root = fs.table.get(InodeTable.ROOT_INO);
+            if (!root.isDirectory()) {
+                throw FsException.atOffset(Errno.EUCLEAN, 0, "root inode is not a directory");
+            }
+            journal.onFailure(() -> fs.shutdown(FsException.of(Errno.EIO, null, "journal commit failed")));
+            device.onKill(() -> fs.shutdown(FsException.of(Errno.EIO, null, "device removed")));
+            if (!ro) {
+                fs.markMounted(sb);
+                fs.finishOrphans();
+            }
+            return fs;
+        } catch (RuntimeException e) {
+            throw FsException.wrap(Errno.EUCLEAN, null, -1, "damaged image: " + e, e);
+        }
+    }
+
+    private void markMounted(Superblock committedSb) throws FsException {
+        try (Transaction txn = journal.begin()) {
+            Superblock sb = new Superblock(txn.modify(Superblock.BLOCK_NUMBER));
+            sb.setState(Superblock.STATE_DIRTY);
+            sb.setMountCount(committedSb.mountCount() + 1);
+            sb.setLastMount(now());
+            if (sb.freeBlocks() != allocator.freeBlocks()) {
+                sb.setFreeBlocks(allocator.freeBlocks());
+            }
+            txn.commit();
+        }
+    }
+
+    /** Finishes what the orphan list records: frees unlinked inodes, trims interrupted truncates. */
+    private void finishOrphans() throws FsException {
+        for (long ino : Orphans.list(journal.committed(), table)) {
+            Inode in = table.get(ino);
+            in.onOrphanList = true;
+            in.lock.writeLock().lock();
+            try {
+                if (in.record.nlink == 0) {
+                    freeInode(in);
+                } else {
+                    if ((in.record.flags & InodeRecord.FLAG_INLINE) == 0) {
+                        data.removeFrom(in, (in.record.size + Block.SIZE - 1) / Block.SIZE);
+                    }
+                    try (Transaction txn = journal.begin()) {
+                        orphans.remove(txn, in);
+                        txn.commit();
+                    }
+                }
+            } finally {
+                in.lock.writeLock().unlock();
+            }
+        }
+    }
+
+    /** The device this file system lives on. */
+    public Device device() {
+        return device;
+    }
+
+    /** True if mounted read-only. */
+    public boolean isReadOnly() {
+        return options.readOnly();
+    }
+
+    /** What the superblock says, with current usage. */
+    public ImageInfo info() throws FsException {
+        checkAlive();
+        return infoOf(new Superblock(journal.committed().read(Superblock.BLOCK_NUMBER)));
+    }
+
+    /** Reads the superblock of an unmounted image (replaying nothing). */
+    public static ImageInfo info(Device device) throws FsException {
+        byte[] raw = new byte[Block.SIZE];
+        if (device.size() < Block.SIZE) {
+            throw FsException.atOffset(Errno.EINVAL, 0, "not a DaxFS image (too small)");
+        }
+        device.read(0, raw, 0, Block.SIZE);
+        return infoOf(Superblock.verify(new Block(0, raw), device.size()));
+    }
+
+    private static ImageInfo infoOf(Superblock sb) {
+        return new ImageInfo(sb.uuid(), sb.version(), ((long) sb.incompatFeatures() << 32) | sb.compatFeatures(),
+                Block.SIZE, sb.totalBlocks(), sb.freeBlocks(), sb.journalBlocks(), sb.tableInodes(),
+                sb.freeInodes(), sb.state() == Superblock.STATE_CLEAN, sb.formattedAt());
+    }
+
+    // ---- files ------------------------------------------------------------------------------------
+
+    /**
+     * Opens (and with CREATE, creates) a file, after open(2). Without READ or WRITE the file is opened
+     * for reading. {@code mode} gives the permissions of a created file.
+     */
+    public FileHandle open(String path, Set<OpenFlag> flags, int mode) throws FsException {
+        checkAlive();
+        Set<OpenFlag> f = flags.isEmpty() ? EnumSet.of(OpenFlag.READ) : EnumSet.copyOf(flags);
+        if (!f.contains(OpenFlag.READ) && !f.contains(OpenFlag.WRITE)) {
+            f.add(OpenFlag.READ);
+        }
+        boolean create = f.contains(OpenFlag.CREATE);
+        boolean exclusive = create && f.contains(OpenFlag.EXCLUSIVE);
+        boolean writes = f.contains(OpenFlag.WRITE) || f.contains(OpenFlag.TRUNCATE) || create;
+        if (writes && options.readOnly()) {
+            throw FsException.of(Errno.EROFS, path);
+        }
+        ReentrantReadWriteLock.ReadLock shared = namespace.readLock();
+        ReentrantReadWriteLock.WriteLock excl = namespace.writeLock();
+        Inode in;
+        boolean existed;
+        if (create) {
+            excl.lock();
+        } else {
+            shared.lock();
+        }
+        try {
+            PathWalker.Location loc = walker.locate(path, !f.contains(OpenFlag.NOFOLLOW) && !exclusive);
+            in = loc.target();
+            existed = in != null;
+            if (in == null) {
+                if (!create) {
+                    throw FsException.of(Errno.ENOENT, path);
+                }
+                if (loc.trailingSlash()) {
+                    throw FsException.of(Errno.EISDIR, path);
+                }
+                PathWalker.checkNewName(loc.name(), path);
+                in = createNode(loc.parent(), loc.name(), FileType.REGULAR.modeBits() | (mode & 07777), null, path);
+            } else {
+                if (exclusive) {
+                    throw FsException.of(Errno.EEXIST, path);
+                }
+                if (in.type() == FileType.SYMLINK) {
+                    throw FsException.of(Errno.ELOOP, path);
+                }
+                if (f.contains(OpenFlag.DIRECTORY) && !in.isDirectory()) {
+                    throw FsException.of(Errno.ENOTDIR, path);
+                }
+                if (in.isDirectory() && (f.contains(OpenFlag.WRITE) || f.contains(OpenFlag.TRUNCATE))) {
+                    throw FsException.of(Errno.EISDIR, path);
+                }
+            }
+            in.lock.writeLock().lock();
+            try {
+                in.opens++;
+            } finally {
+                in.lock.writeLock().unlock();
+            }
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            if (create) {
+                excl.unlock();
+            } else {
+                shared.unlock();
+            }
+        }
+        FileHandle handle = new FileHandle(this, in, f, path);
+        if (existed && f.contains(OpenFlag.TRUNCATE) && in.type() == FileType.REGULAR) {
+            try {
+                handle.truncate(0);
+            } catch (FsException e) {
+                handle.close();
+                throw e;
+            }
+        }
+        return handle;
+    }
+
+    /** Opens with default permissions 0644 for a created file. */
+    public FileHandle open(String path, OpenFlag... flags) throws FsException {
+        return open(path, flags.length == 0 ? EnumSet.of(OpenFlag.READ) : EnumSet.copyOf(Arrays.asList(flags)), 0644);
+    }
+
+    /** Sets the size of the file at {@code path} (following symlinks). */
+    public void truncate(String path, long size) throws FsException {
+        try (FileHandle h = open(path, OpenFlag.WRITE)) {
+            h.truncate(size);
+        }
+    }
+
+    // ---- directories ------------------------------------------------------------------------------
+
+    public void mkdir(String path, int mode) throws FsException {
+        checkWritable();
+        namespace.writeLock().lock();
+        try {
+            PathWalker.Location loc = walker.locate(path, false);
+            if (loc.target() != null || loc.name() == null) {
+                throw FsException.of(Errno.EEXIST, path);
+            }
+            PathWalker.checkNewName(loc.name(), path);
+            createNode(loc.parent(), loc.name(), FileType.DIRECTORY.modeBits() | (mode & 07777), null, path);
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.writeLock().unlock();
+        }
+    }
+
+    public void rmdir(String path) throws FsException {
+        checkWritable();
+        Inode victim;
+        namespace.writeLock().lock();
+        try {
+            PathWalker.Location loc = walker.locate(path, false);
+            Inode dir = loc.target();
+            if (loc.name() == null) {
+                throw FsException.of(Errno.EBUSY, path, "cannot remove the root directory");
+            }
+            if (Arrays.equals(loc.name(), PathWalker.DOT)) {
+                throw FsException.of(Errno.EINVAL, path);
+            }
+            if (Arrays.equals(loc.name(), PathWalker.DOTDOT)) {
+                throw FsException.of(Errno.ENOTEMPTY, path);
+            }
+            if (dir == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            if (!dir.isDirectory()) {
+                throw FsException.of(Errno.ENOTDIR, path);
+            }
+            if (index(journal.committed(), dir).count() != 0) {
+                throw FsException.of(Errno.ENOTEMPTY, path);
+            }
+            Inode parent = loc.parent();
+            long t = now();
+            dir.lock.writeLock().lock();
+            try (Transaction txn = journal.begin()) {
+                parent.joinTransaction(txn);
+                dir.joinTransaction(txn);
+                index(txn, parent).remove(loc.name());
+                parent.record.nlink--;
+                parent.record.mtime = t;
+                parent.record.ctime = t;
+                dir.record.nlink = 0;
+                dir.record.ctime = t;
+                table.write(txn, parent);
+                orphans.add(txn, dir);
+                txn.commit();
+            } finally {
+                dir.lock.writeLock().unlock();
+            }
+            victim = dir;
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.writeLock().unlock();
+        }
+        releaseIfUnused(victim);
+    }
+
+    /** Every entry of a directory except "." and "..". */
+    public List<DirEntry> readdir(String path) throws FsException {
+        List<DirEntry> all = new ArrayList<>();
+        long cookie = 0;
+        while (true) {
+            List<DirEntry> page = readdir(path, cookie, 4096);
+            if (page.isEmpty()) {
+                return all;
+            }
+            all.addAll(page);
+            cookie = page.get(page.size() - 1).cookie();
+        }
+    }
+
+    /**
+     * Up to {@code max} entries after {@code cookie} (0: from the start), "." and ".." not included.
+     * Entries that stay in the directory while it is listed are returned exactly once.
+     */
+    public List<DirEntry> readdir(String path, long cookie, int max) throws FsException {
+        checkAlive();
+        namespace.readLock().lock();
+        try {
+            Inode dir = walker.locate(path, true).target();
+            if (dir == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            if (!dir.isDirectory()) {
+                throw FsException.of(Errno.ENOTDIR, path);
+            }
+            List<DirEntry> out = new ArrayList<>();
+            for (DirectoryIndex.Entry e : index(journal.committed(), dir).list(cookie, max)) {
+                out.add(new DirEntry(new String(e.name(), StandardCharsets.UTF_8), e.ino(), typeOfDirent(e.type()), e.cookie()));
+            }
+            return out;
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.readLock().unlock();
+        }
+    }
+
+    // ---- names ------------------------------------------------------------------------------------
+
+    public void unlink(String path) throws FsException {
+        checkWritable();
+        Inode victim;
+        namespace.writeLock().lock();
+        try {
+            PathWalker.Location loc = walker.locate(path, false);
+            Inode target = loc.target();
+            if (target == null) {
+                throw FsException.of(loc.name() == null ? Errno.EISDIR : Errno.ENOENT, path);
+            }
+            if (target.isDirectory()) {
+                throw FsException.of(Errno.EISDIR, path);
+            }
+            if (loc.trailingSlash()) {
+                throw FsException.of(Errno.ENOTDIR, path);
+            }
+            Inode parent = loc.parent();
+            long t = now();
+            target.lock.writeLock().lock();
+            try (Transaction txn = journal.begin()) {
+                parent.joinTransaction(txn);
+                target.joinTransaction(txn);
+                index(txn, parent).remove(loc.name());
+                parent.record.mtime = t;
+                parent.record.ctime = t;
+                target.record.nlink--;
+                target.record.ctime = t;
+                table.write(txn, parent);
+                table.write(txn, target);
+                if (target.record.nlink == 0) {
+                    orphans.add(txn, target);
+                }
+                txn.commit();
+            } finally {
+                target.lock.writeLock().unlock();
+            }
+            victim = target;
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.writeLock().unlock();
+        }
+        releaseIfUnused(victim);
+    }
+
+    /** Renames, after renameat2(2): replaces an existing target unless NOREPLACE; EXCHANGE swaps the two. */
+    public void rename(String from, String to, RenameFlag... flags) throws FsException {
+        checkWritable();
+        Set<RenameFlag> f = flags.length == 0 ? EnumSet.noneOf(RenameFlag.class) : EnumSet.copyOf(Arrays.asList(flags));
+        boolean exchange = f.contains(RenameFlag.EXCHANGE);
+        boolean noReplace = f.contains(RenameFlag.NOREPLACE);
+        if (exchange && noReplace) {
+            throw FsException.of(Errno.EINVAL, from, "EXCHANGE and NOREPLACE together");
+        }
+        Inode victim = null;
+        namespace.writeLock().lock();
+        try {
+            PathWalker.Location src = walker.locate(from, false);
+            PathWalker.Location dst = walker.locate(to, false);
+            if (src.name() == null || dst.name() == null || src.isDotOrDotDot() || dst.isDotOrDotDot()) {
+                throw FsException.of(Errno.EBUSY, src.name() == null || src.isDotOrDotDot() ? from : to);
+            }
+            Inode s = src.target();
+            Inode d = dst.target();
+            if (s == null) {
+                throw FsException.of(Errno.ENOENT, from);
+            }
+            if (d == null && exchange) {
+                throw FsException.of(Errno.ENOENT, to);
+            }
+            if (d != null && noReplace) {
+                throw FsException.of(Errno.EEXIST, to);
+            }
+            if (!s.isDirectory() && (src.trailingSlash() || (d == null && dst.trailingSlash()))) {
+                throw FsException.of(Errno.ENOTDIR, src.trailingSlash() ? from : to);
+            }
+            if (s == d) {
+                return; // two names of one inode: nothing to do, as rename(2) says
+            }
+            if (d != null && !exchange) {
+                if (s.isDirectory() && !d.isDirectory()) {
+                    throw FsException.of(Errno.ENOTDIR, to);
+                }
+                if (!s.isDirectory() && d.isDirectory()) {
+                    throw FsException.of(Errno.EISDIR, to);
+                }
+                if (d.isDirectory() && index(journal.committed(), d).count() != 0) {
+                    throw FsException.of(Errno.ENOTEMPTY, to);
+                }
+            }
+            if (s.isDirectory() && isAncestorOrSelf(s, dst.parent())) {
+                throw FsException.of(Errno.EINVAL, to, "cannot move a directory into itself");
+            }
+            if (exchange && d.isDirectory() && isAncestorOrSelf(d, src.parent())) {
+                throw FsException.of(Errno.EINVAL, from, "cannot move a directory into itself");
+            }
+            victim = renameLocked(src, dst, exchange);
+        } catch (RuntimeException e) {
+            throw internal(e, from);
+        } finally {
+            namespace.writeLock().unlock();
+        }
+        if (victim != null) {
+            releaseIfUnused(victim);
+        }
+    }
+
+    /** Context: namespace lock exclusive; checks done. Returns a replaced inode left with no links. */
+    private Inode renameLocked(PathWalker.Location src, PathWalker.Location dst, boolean exchange) throws FsException {
+        Inode s = src.target();
+        Inode d = dst.target();
+        Inode sp = src.parent();
+        Inode dp = dst.parent();
+        long t = now();
+        Inode victim = null;
+        s.lock.writeLock().lock();
+        if (d != null) {
+            d.lock.writeLock().lock();
+        }
+        try (Transaction txn = journal.begin()) {
+            for (Inode in : new Inode[] {sp, dp, s, d}) {
+                if (in != null) {
+                    in.joinTransaction(txn);
+                }
+            }
+            DirectoryIndex srcIndex = index(txn, sp);
+            DirectoryIndex dstIndex = sp == dp ? srcIndex : index(txn, dp);
+            if (exchange) {
+                srcIndex.replace(src.name(), d.ino, direntType(d));
+                dstIndex.replace(dst.name(), s.ino, direntType(s));
+                if (sp != dp) {
+                    moveDirectory(s, sp, dp);
+                    moveDirectory(d, dp, sp);
+                }
+                d.record.ctime = t;
+            } else {
+                if (d != null) {
+                    dstIndex.replace(dst.name(), s.ino, direntType(s));
+                    if (d.isDirectory()) {
+                        d.record.nlink = 0;
+                        dp.record.nlink--;
+                    } else {
+                        d.record.nlink--;
+                    }
+                    d.record.ctime = t;
+                    if (d.record.nlink == 0) {
+                        orphans.add(txn, d);
+                        victim = d;
+                    }
+                } else {
+                    dstIndex.add(dst.name(), s.ino, direntType(s));
+                }
+                srcIndex.remove(src.name());
+                if (sp != dp) {
+                    moveDirectory(s, sp, dp);
+                }
+            }
+            s.record.ctime = t;
+            for (Inode p : sp == dp ? new Inode[] {sp} : new Inode[] {sp, dp}) {
+                p.record.mtime = t;
+                p.record.ctime = t;
+            }
+            for (Inode in : new Inode[] {sp, sp == dp ? null : dp, s, d}) {
+                if (in != null) {
+                    table.write(txn, in);
+                }
+            }
+            txn.commit();
+        } finally {
+            if (d != null) {
+                d.lock.writeLock().unlock();
+            }
+            s.lock.writeLock().unlock();
+        }
+        return victim;
+    }
+
+    /** A directory moving from {@code from} to {@code to}: its ".." and both link counts follow. */
+    private static void moveDirectory(Inode in, Inode from, Inode to) {
+        if (in.isDirectory()) {
+            in.record.parent = to.ino;
+            from.record.nlink--;
+            to.record.nlink++;
+        }
+    }
+
+    /** True if {@code dir} is {@code node} or one of its ancestors. Context: namespace lock held. */
+    private boolean isAncestorOrSelf(Inode dir, Inode node) throws FsException {
+        Inode cur = node;
+        for (int depth = 0; depth < 1_000_000; depth++) {
+            if (cur == dir) {
+                return true;
+            }
+            if (cur.ino == InodeTable.ROOT_INO) {
+                return false;
+            }
+            cur = table.get(cur.record.parent);
+        }
+        throw FsException.atOffset(Errno.EUCLEAN, -1, "directory parents form a loop");
+    }
+
+    /** Makes {@code newPath} a new name of the file at {@code existing} (not followed if a symlink). */
+    public void link(String existing, String newPath) throws FsException {
+        checkWritable();
+        namespace.writeLock().lock();
+        try {
+            Inode target = walker.locate(existing, false).target();
+            if (target == null) {
+                throw FsException.of(Errno.ENOENT, existing);
+            }
+            if (target.isDirectory()) {
+                throw FsException.of(Errno.EPERM, existing, "hard links to directories are not allowed");
+            }
+            PathWalker.Location loc = walker.locate(newPath, false);
+            if (loc.target() != null || loc.name() == null) {
+                throw FsException.of(Errno.EEXIST, newPath);
+            }
+            if (loc.trailingSlash()) {
+                throw FsException.of(Errno.ENOENT, newPath);
+            }
+            PathWalker.checkNewName(loc.name(), newPath);
+            Inode parent = loc.parent();
+            long t = now();
+            target.lock.writeLock().lock();
+            try (Transaction txn = journal.begin()) {
+                if (target.record.nlink >= MAX_LINKS) {
+                    throw FsException.of(Errno.EMLINK, existing);
+                }
+                if (target.record.nlink == 0) {
+                    throw FsException.of(Errno.ENOENT, existing);
+                }
+                parent.joinTransaction(txn);
+                target.joinTransaction(txn);
+                index(txn, parent).add(loc.name(), target.ino, direntType(target));
+                target.record.nlink++;
+                target.record.ctime = t;
+                parent.record.mtime = t;
+                parent.record.ctime = t;
+                table.write(txn, parent);
+                table.write(txn, target);
+                txn.commit();
+            } finally {
+                target.lock.writeLock().unlock();
+            }
+        } catch (RuntimeException e) {
+            throw internal(e, newPath);
+        } finally {
+            namespace.writeLock().unlock();
+        }
+    }
+
+    public void symlink(String target, String linkPath) throws FsException {
+        checkWritable();
+        byte[] bytes = target.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0) {
+            throw FsException.of(Errno.ENOENT, linkPath, "empty symlink target");
+        }
+        if (bytes.length >= PathWalker.PATH_MAX) {
+            throw FsException.of(Errno.ENAMETOOLONG, linkPath);
+        }
+        namespace.writeLock().lock();
+        try {
+            PathWalker.Location loc = walker.locate(linkPath, false);
+            if (loc.target() != null || loc.name() == null) {
+                throw FsException.of(Errno.EEXIST, linkPath);
+            }
+            PathWalker.checkNewName(loc.name(), linkPath);
+            createNode(loc.parent(), loc.name(), FileType.SYMLINK.modeBits() | 0777, bytes, linkPath);
+        } catch (RuntimeException e) {
+            throw internal(e, linkPath);
+        } finally {
+            namespace.writeLock().unlock();
+        }
+    }
+
+    public String readlink(String path) throws FsException {
+        checkAlive();
+        namespace.readLock().lock();
+        try {
+            Inode in = walker.locate(path, false).target();
+            if (in == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            if (in.type() != FileType.SYMLINK) {
+                throw FsException.of(Errno.EINVAL, path, "not a symlink");
+            }
+            return readlinkOf(in);
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.readLock().unlock();
+        }
+    }
+
+    /**
+     * Creates an inode of {@code mode}'s type named {@code name} in {@code parent}, in one transaction.
+     * A symlink's target is stored inline when short, else in one data block written (and flushed) before
+     * the transaction. Context: namespace lock exclusive.
+     */
+    private Inode createNode(Inode parent, byte[] name, int mode, byte[] symlinkTarget, String path) throws FsException {
+        checkWritable();
+        long t = now();
+        FileType type = FileType.ofMode(mode);
+        long[] run = null;
+        if (symlinkTarget != null && symlinkTarget.length > INLINE_SYMLINK_MAX) {
+            run = allocator.reserve(0, 1, true, false);
+            try {
+                device.zero(run[0] * Block.SIZE, Block.SIZE);
+                device.write(run[0] * Block.SIZE, symlinkTarget, 0, symlinkTarget.length);
+                device.persist(run[0] * Block.SIZE, Block.SIZE);
+            } catch (FsException e) {
+                allocator.unreserve(run[0], run[1]);
+                throw e;
+            }
+        }
+        boolean claimed = false;
+        try (Transaction txn = journal.begin()) {
+            InodeRecord r = new InodeRecord();
+            r.mode = mode;
+            r.nlink = type == FileType.DIRECTORY ? 2 : 1;
+            r.uid = options.uid();
+            r.gid = options.gid();
+            r.atime = r.mtime = r.ctime = r.btime = t;
+            r.parent = parent.ino;
+            r.flags = parent.record.flags & InodeRecord.FLAG_DAX;
+            ExtentTree.initRoot(r.root);
+            Inode in = table.allocate(txn, r);
+            if (symlinkTarget != null) {
+                r.size = symlinkTarget.length;
+                if (run == null) {
+                    r.flags |= InodeRecord.FLAG_INLINE;
+                    Arrays.fill(r.root, (byte) 0);
+                    System.arraycopy(symlinkTarget, 0, r.root, 0, symlinkTarget.length);
+                } else {
+                    txn.claim(run[0], 1);
+                    claimed = true;
+                    in.tree(txn).insert(new Extent(0, run[0], 1, false));
+                    r.blocks = 1;
+                }
+            }
+            if (type == FileType.DIRECTORY) {
+                DirectoryIndex.format(new DirectoryBlocks(txn, in.ino, in.record));
+            }
+            table.write(txn, in);
+            parent.joinTransaction(txn);
+            index(txn, parent).add(name, in.ino, direntType(in));
+            if (type == FileType.DIRECTORY) {
+                parent.record.nlink++;
+            }
+            parent.record.mtime = t;
+            parent.record.ctime = t;
+            table.write(txn, parent);
+            txn.commit();
+            return in;
+        } catch (FsException | RuntimeException e) {
+            if (run != null && !claimed) {
+                allocator.unreserve(run[0], run[1]);
+            }
+            throw e;
+        }
+    }
+
+    // ---- attributes -------------------------------------------------------------------------------
+
+    /** Attributes of what {@code path} names, following a final symlink. */
+    public Stat stat(String path) throws FsException {
+        return statOf(path, true);
+    }
+
+    /** Attributes of what {@code path} names; a final symlink is not followed. */
+    public Stat lstat(String path) throws FsException {
+        return statOf(path, false);
+    }
+
+    private Stat statOf(String path, boolean follow) throws FsException {
+        checkAlive();
+        namespace.readLock().lock();
+        try {
+            Inode in = walker.locate(path, follow).target();
+            if (in == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            return statOf(in);
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.readLock().unlock();
+        }
+    }
+
+    Stat statOf(Inode in) {
+        in.lock.readLock().lock();
+        try {
+            return in.stat();
+        } finally {
+            in.lock.readLock().unlock();
+        }
+    }
+
+    /** Sets the permission bits (07777). */
+    public void chmod(String path, int mode) throws FsException {
+        changeAttributes(path, true, (in, t) -> {
+            in.record.mode = (in.record.mode & FileType.S_IFMT) | (mode & 07777);
+        });
+    }
+
+    /** Sets owner and group; -1 leaves one unchanged. Not followed through a final symlink: see lchown. */
+    public void chown(String path, int uid, int gid) throws FsException {
+        changeAttributes(path, true, (in, t) -> {
+            if (uid != -1) {
+                in.record.uid = uid;
+            }
+            if (gid != -1) {
+                in.record.gid = gid;
+            }
+            if (!in.isDirectory() && (uid != -1 || gid != -1)) {
+                // As Linux's chown does: set-user-ID goes, and set-group-ID when group-executable.
+                in.record.mode &= ~04000;
+                if ((in.record.mode & 00010) != 0) {
+                    in.record.mode &= ~02000;
+                }
+            }
+        });
+    }
+
+    /**
+     * Sets access and modification times (ns since the epoch, or {@link #UTIME_NOW} / {@link #UTIME_OMIT}).
+     * The change time becomes now.
+     */
+    public void utimes(String path, long atimeNanos, long mtimeNanos) throws FsException {
+        changeAttributes(path, true, (in, t) -> {
+            if (atimeNanos != UTIME_OMIT) {
+                in.record.atime = atimeNanos == UTIME_NOW ? t : atimeNanos;
+            }
+            if (mtimeNanos != UTIME_OMIT) {
+                in.record.mtime = mtimeNanos == UTIME_NOW ? t : mtimeNanos;
+            }
+        });
+    }
+
+    /** Sets the user-settable per-file flags (Stat.FLAG_DAX). */
+    public void setFlags(String path, int flags) throws FsException {
+        if ((flags & ~InodeRecord.USER_FLAGS) != 0) {
+            throw FsException.of(Errno.EINVAL, path, "unknown flags 0x" + Integer.toHexString(flags));
+        }
+        changeAttributes(path, true, (in, t) -> {
+            in.record.flags = (in.record.flags & ~InodeRecord.USER_FLAGS) | flags;
+        });
+    }
+
+    private interface AttributeChange {
+        void apply(Inode in, long now) throws FsException;
+    }
+
+    private void changeAttributes(String path, boolean follow, AttributeChange change) throws FsException {
+        checkWritable();
+        namespace.readLock().lock();
+        try {
+            Inode in = walker.locate(path, follow).target();
+            if (in == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            in.lock.writeLock().lock();
+            try (Transaction txn = journal.begin()) {
+                long t = now();
+                in.joinTransaction(txn);
+                change.apply(in, t);
+                in.record.ctime = t;
+                table.write(txn, in);
+                txn.commit();
+            } finally {
+                in.lock.writeLock().unlock();
+            }
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.readLock().unlock();
+        }
+    }
+
+    // ---- extended attributes ------------------------------------------------------------------------
+
+    /** The value of extended attribute {@code name}; ENODATA if it has none. */
+    public byte[] getXattr(String path, String name) throws FsException {
+        checkXattrName(path, name);
+        byte[] v = xattrsOf(path).get(name);
+        if (v == null) {
+            throw FsException.of(Errno.ENODATA, path, name);
+        }
+        return v;
+    }
+
+    /** Names of the extended attributes. */
+    public List<String> listXattrs(String path) throws FsException {
+        return new ArrayList<>(xattrsOf(path).keySet());
+    }
+
+    /** Sets an extended attribute; flags {@link #XATTR_CREATE} / {@link #XATTR_REPLACE} as setxattr(2). */
+    public void setXattr(String path, String name, byte[] value, int flags) throws FsException {
+        checkXattrName(path, name);
+        if (value.length > XattrBlock.CAPACITY) {
+            throw FsException.of(Errno.E2BIG, path, "attribute value too large");
+        }
+        updateXattrs(path, attrs -> {
+            boolean exists = attrs.containsKey(name);
+            if ((flags & XATTR_CREATE) != 0 && exists) {
+                throw FsException.of(Errno.EEXIST, path, name);
+            }
+            if ((flags & XATTR_REPLACE) != 0 && !exists) {
+                throw FsException.of(Errno.ENODATA, path, name);
+            }
+            attrs.put(name, value.clone());
+        });
+    }
+
+    public void removeXattr(String path, String name) throws FsException {
+        checkXattrName(path, name);
+        updateXattrs(path, attrs -> {
+            if (attrs.remove(name) == null) {
+                throw FsException.of(Errno.ENODATA, path, name);
+            }
+        });
+    }
+
+    private static void checkXattrName(String path, String name) throws FsException {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        if (b.length == 0 || b.length > XattrBlock.MAX_NAME) {
+            throw FsException.of(Errno.ERANGE, path, "bad attribute name length");
+        }
+        if (!(name.startsWith("user.") || name.startsWith("trusted.") || name.startsWith("security.")
+                || name.startsWith("system."))) {
+            throw FsException.of(Errno.EOPNOTSUPP, path, "attribute namespace of " + name);
+        }
+    }
+
+    private Map<String, byte[]> xattrsOf(String path) throws FsException {
+        checkAlive();
+        namespace.readLock().lock();
+        try {
+            Inode in = walker.locate(path, true).target();
+            if (in == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            in.lock.readLock().lock();
+            try {
+                return readXattrs(journal.committed(), in);
+            } finally {
+                in.lock.readLock().unlock();
+            }
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.readLock().unlock();
+        }
+    }
+
+    private static Map<String, byte[]> readXattrs(MetadataBlocks mb, Inode in) throws FsException {
+        if (in.record.xattrBlock == 0) {
+            return new LinkedHashMap<>();
+        }
+        return XattrBlock.decode(mb.read(in.record.xattrBlock), in.ino);
+    }
+
+    private interface XattrChange {
+        void apply(Map<String, byte[]> attrs) throws FsException;
+    }
+
+    private void updateXattrs(String path, XattrChange change) throws FsException {
+        checkWritable();
+        namespace.readLock().lock();
+        try {
+            Inode in = walker.locate(path, true).target();
+            if (in == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            in.lock.writeLock().lock();
+            try (Transaction txn = journal.begin()) {
+                in.joinTransaction(txn);
+                Map<String, byte[]> attrs = readXattrs(txn, in);
+                change.apply(attrs);
+                if (attrs.isEmpty()) {
+                    if (in.record.xattrBlock != 0) {
+                        txn.free(in.record.xattrBlock);
+                        in.record.xattrBlock = 0;
+                        in.record.blocks--;
+                    }
+                } else {
+                    Block b;
+                    if (in.record.xattrBlock == 0) {
+                        b = txn.allocate(in.ino, 0);
+                        in.record.xattrBlock = b.number();
+                        in.record.blocks++;
+                    } else {
+                        b = txn.modify(in.record.xattrBlock);
+                    }
+                    XattrBlock.encode(b, in.ino, attrs);
+                }
+                in.record.ctime = now();
+                table.write(txn, in);
+                txn.commit();
+            } finally {
+                in.lock.writeLock().unlock();
+            }
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.readLock().unlock();
+        }
+    }
+
+    // ---- whole file system ------------------------------------------------------------------------
+
+    public StatFs statfs() throws FsException {
+        checkAlive();
+        Superblock sb = new Superblock(journal.committed().read(Superblock.BLOCK_NUMBER));
+        long growable = Math.max(0, allocator.availableBlocks() / InodeTable.CHUNK_BLOCKS)
+                * InodeTable.CHUNK_BLOCKS * InodeRecord.PER_BLOCK;
+        return new StatFs(Block.SIZE, sb.totalBlocks(), allocator.freeBlocks(), allocator.availableBlocks(),
+                sb.tableInodes() + growable, sb.freeInodes() + growable, PathWalker.NAME_MAX);
+    }
+
+    /** The extents of the file at {@code path} (following symlinks), like filefrag. */
+    public List<Extent> extents(String path) throws FsException {
+        checkAlive();
+        namespace.readLock().lock();
+        try {
+            Inode in = walker.locate(path, true).target();
+            if (in == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            in.lock.readLock().lock();
+            try {
+                if ((in.record.flags & InodeRecord.FLAG_INLINE) != 0) {
+                    return List.of();
+                }
+                return in.tree(journal.committed()).all();
+            } finally {
+                in.lock.readLock().unlock();
+            }
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            namespace.readLock().unlock();
+        }
+    }
+
+    /** Makes every file's data and attributes durable (sync(2)). */
+    public void sync() throws FsException {
+        checkAlive();
+        if (options.readOnly()) {
+            return;
+        }
+        for (Inode in : table.cached()) {
+            in.lock.writeLock().lock();
+            try {
+                if (!in.freed) {
+                    data.fsync(in, false);
+                }
+            } finally {
+                in.lock.writeLock().unlock();
+            }
+        }
+    }
+
+    /**
+     * Unmounts: writes everything back, frees files that were unlinked while open, marks the image
+     * clean. Handles still open stop working. Does not close the device.
+     */
+    @Override
+    public void close() throws FsException {
+        if (closed) {
+            return;
+        }
+        try {
+            if (shutdown == null && !options.readOnly()) {
+                sync();
+                for (Inode in : table.cached()) {
+                    in.lock.writeLock().lock();
+                    try {
+                        if (!in.freed && in.record.nlink == 0) {
+                            freeInode(in);
+                        }
+                    } finally {
+                        in.lock.writeLock().unlock();
+                    }
+                }
+                try (Transaction txn = journal.begin()) {
+                    new Superblock(txn.modify(Superblock.BLOCK_NUMBER)).setState(Superblock.STATE_CLEAN);
+                    txn.commit();
+                }
+                journal.quiesce();
+            }
+        } catch (RuntimeException e) {
+            throw internal(e, null);
+        } finally {
+            closed = true;
+        }
+    }
+
+    // ---- internals used by FileHandle ----------------------------------------------------------------
+
+    FileData data() {
+        return data;
+    }
+
+    long now() {
+        Instant i = Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    void checkAlive() throws FsException {
+        FsException s = shutdown;
+        if (s != null) {
+            throw FsException.wrap(Errno.EIO, null, -1, "file system shut down: " + s.getMessage(), s);
+        }
+        if (closed) {
+            throw FsException.of(Errno.EIO, null, "file system is unmounted");
+        }
+    }
+
+    void checkWritable() throws FsException {
+        checkAlive();
+        if (options.readOnly()) {
+            throw FsException.of(Errno.EROFS, null);
+        }
+    }
+
+    void shutdown(FsException cause) {
+        if (shutdown == null) {
+            shutdown = cause;
+        }
+    }
+
+    FsException internal(RuntimeException e, String path) {
+        if (shutdown != null || !device.isAlive()) {
+            return FsException.wrap(Errno.EIO, path, -1, "device removed", e);
+        }
+        return FsException.wrap(Errno.EIO, path, -1, "internal error: " + e, e);
+    }
+
+    /** Called by a handle's close: the last close of an unlinked file frees it. */
+    void released(Inode in) throws FsException {
+        boolean free;
+        in.lock.writeLock().lock();
+        try {
+            in.opens--;
+            free = in.opens == 0 && in.record.nlink == 0 && !in.freed;
+            if (!free && in.dirty && !in.freed && shutdown == null && !closed && !options.readOnly()) {
+                data.fsync(in, true);
+            }
+            if (free && shutdown == null && !closed) {
+                freeInode(in);
+            }
+        } finally {
+            in.lock.writeLock().unlock();
+        }
+    }
+
+    private void releaseIfUnused(Inode in) throws FsException {
+        in.lock.writeLock().lock();
+        try {
+            if (in.opens == 0 && in.record.nlink == 0 && !in.freed) {
+                freeInode(in);
+            }
+        } finally {
+            in.lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Gives back an inode with no links and no opens, and all its blocks. Context: inode lock exclusive;
+     * the inode is on the orphan list, so a crash part-way is finished at the next mount.
+     */
+    private void freeInode(Inode in) throws FsException {
+        boolean inline = (in.record.flags & InodeRecord.FLAG_INLINE) != 0;
+        if (!inline) {
+            data.removeFrom(in, 0);
+        }
+        try (Transaction txn = journal.begin()) {
+            in.joinTransaction(txn);
+            if (inline) {
+                Arrays.fill(in.record.root, (byte) 0);
+                ExtentTree.initRoot(in.record.root);
+                in.record.flags &= ~InodeRecord.FLAG_INLINE;
+            }
+            data.releaseRemaining(txn, in);
+            orphans.remove(txn, in);
+            table.release(txn, in);
+            txn.onCommit(() -> in.freed = true);
+            txn.commit();
+        }
+    }
+
+    // ---- directories, by inode ---------------------------------------------------------------------
+
+    private DirectoryIndex index(MetadataBlocks mb, Inode dir) {
+        return new DirectoryIndex(new DirectoryBlocks(mb, dir.ino, dir.record), hashSeed);
+    }
+
+    /** Context: namespace lock held. */
+    private Inode lookupIn(Inode dir, byte[] name) throws FsException {
+        if (Arrays.equals(name, PathWalker.DOT)) {
+            return dir;
+        }
+        if (Arrays.equals(name, PathWalker.DOTDOT)) {
+            return dir.ino == InodeTable.ROOT_INO ? dir : table.get(dir.record.parent);
+        }
+        DirectoryIndex.Entry e = index(journal.committed(), dir).lookup(name);
+        return e == null ? null : table.get(e.ino());
+    }
+
+    private String readlinkOf(Inode link) throws FsException {
+        link.lock.readLock().lock();
+        try {
+            int len = (int) link.record.size;
+            if (len <= 0 || len >= PathWalker.PATH_MAX) {
+                throw FsException.atOffset(Errno.EUCLEAN, -1, "symlink inode " + link.ino + " has bad length " + len);
+            }
+            byte[] b = new byte[len];
+            if ((link.record.flags & InodeRecord.FLAG_INLINE) != 0) {
+                if (len > INLINE_SYMLINK_MAX) {
+                    throw FsException.atOffset(Errno.EUCLEAN, -1, "symlink inode " + link.ino + " has bad length " + len);
+                }
+                System.arraycopy(link.record.root, 0, b, 0, len);
+            } else {
+                data.read(link, 0, MemorySegment.ofArray(b));
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        } finally {
+            link.lock.readLock().unlock();
+        }
+    }
+
+    static int direntType(Inode in) {
+        return (in.record.mode & FileType.S_IFMT) >>> 12;
+    }
+
+    private static FileType typeOfDirent(int t) throws FsException {
+        FileType f = FileType.ofMode(t << 12);
+        if (f == null) {
+            throw FsException.atOffset(Errno.EUCLEAN, -1, "directory entry of unknown type " + t);
+        }
+        return f;
+    }
+
+    /** A random 64-bit seed (directory hashing). */
+    static long randomSeed() {
+        return new SecureRandom().nextLong();
+    }
+
+    static UUID randomUuid() {
+        return UUID.randomUUID();
+    }
 }
