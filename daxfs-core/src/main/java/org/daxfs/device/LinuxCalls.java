@@ -1,0 +1,191 @@
+package org.daxfs.device;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Optional;
+import org.daxfs.Errno;
+import org.daxfs.FsException;
+
+/**
+ * The few Linux system calls the device layer needs and the JDK does not offer: memfd_create, ftruncate
+ * and close for volatile memory devices, open/mmap/munmap for devdax nodes (which {@code FileChannel.map}
+ * cannot map, see {@link DevDaxNode}). Called through the FFM {@link Linker}; errno is captured with
+ * {@link Linker.Option#captureCallState} so a failure names its cause.
+ *
+ * <p>The flag values are Linux's generic ABI (x86-64 and aarch64). On another OS the symbols are missing
+ * and every call fails with {@code EOPNOTSUPP}.
+ *
+ * <p>Locking: none; each call is one system call. Thread safe.
+ */
+final class LinuxCalls {
+    static final int MFD_CLOEXEC = 0x0001;
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
+    static final int O_CLOEXEC = 0x80000;
+    static final int PROT_READ = 0x1;
+    static final int PROT_WRITE = 0x2;
+    static final int MAP_SHARED = 0x01;
+    static final int MAP_SHARED_VALIDATE = 0x03;
+    static final int MAP_SYNC = 0x80000;
+    static final int EOPNOTSUPP = 95;
+    static final int EINVAL = 22;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CALL_STATE.varHandle(PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle MEMFD_CREATE =
+            find("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FTRUNCATE =
+            find("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle CLOSE =
+            find("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    // open(2) is variadic: the mode argument must be passed as a variadic one.
+    private static final MethodHandle OPEN = find("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MMAP = find("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+            CAPTURE_ERRNO);
+    private static final MethodHandle MUNMAP =
+            find("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle STRERROR =
+            find("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private LinuxCalls() {}
+
+    /** A failed system call: its errno and the text strerror gives for it. */
+    static final class SyscallException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+
+        SyscallException(String call, int errno) {
+            super(call + ": " + describe(errno) + " (errno " + errno + ")");
+            this.errno = errno;
+        }
+
+        int errno() {
+            return errno;
+        }
+    }
+
+    /** Creates an anonymous memory file; returns its descriptor. */
+    static int memfdCreate(String name, int flags) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) invoke(MEMFD_CREATE, "memfd_create", state, arena.allocateFrom(name), flags);
+            return check("memfd_create", fd, state);
+        }
+    }
+
+    static void ftruncate(int fd, long length) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check("ftruncate", (int) invoke(FTRUNCATE, "ftruncate", state, fd, length), state);
+        }
+    }
+
+    static void close(int fd) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check("close", (int) invoke(CLOSE, "close", state, fd), state);
+        }
+    }
+
+    static int open(String path, int flags) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) invoke(OPEN, "open", state, arena.allocateFrom(path), flags, 0);
+            return check("open " + path, fd, state);
+        }
+    }
+
+    /** mmap(NULL, length, prot, flags, fd, 0); returns the address as a zero-length segment. */
+    static MemorySegment mmap(long length, int prot, int flags, int fd) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment addr = (MemorySegment) invoke(MMAP, "mmap", state,
+                    MemorySegment.NULL, length, prot, flags, fd, 0L);
+            if (addr.address() == -1L) { // MAP_FAILED
+                throw new SyscallException("mmap", (int) ERRNO.get(state, 0L));
+            }
+            return addr;
+        }
+    }
+
+    static void munmap(MemorySegment address, long length) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check("munmap", (int) invoke(MUNMAP, "munmap", state, address, length), state);
+        }
+    }
+
+    /** strerror(errno), or just the number when libc has no text for it. */
+    static String describe(int errno) {
+        if (STRERROR == null) {
+            return "errno " + errno;
+        }
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    /** Maps a system call failure to the engine's exception. */
+    static FsException toFsException(SyscallException e, Errno fallback, long offset) {
+        Errno errno = switch (e.errno()) {
+            case 2 -> Errno.ENOENT;
+            case 13 -> Errno.EACCES;
+            case 1 -> Errno.EPERM;
+            case 16 -> Errno.EBUSY;
+            case 22 -> Errno.EINVAL;
+            case 30 -> Errno.EROFS;
+            case 95 -> Errno.EOPNOTSUPP;
+            default -> fallback;
+        };
+        return FsException.wrap(errno, null, offset, e.getMessage(), e);
+    }
+
+    private static int check(String call, int result, MemorySegment state) throws SyscallException {
+        if (result < 0) {
+            throw new SyscallException(call, (int) ERRNO.get(state, 0L));
+        }
+        return result;
+    }
+
+    private static Object invoke(MethodHandle handle, String name, MemorySegment state, Object... args)
+            throws SyscallException {
+        if (handle == null) {
+            throw new SyscallException(name + " (not available on this system)", EOPNOTSUPP);
+        }
+        Object[] all = new Object[args.length + 1];
+        all[0] = state;
+        System.arraycopy(args, 0, all, 1, args.length);
+        try {
+            return handle.invokeWithArguments(all);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("unexpected checked exception from " + name, t);
+        }
+    }
+
+    private static MethodHandle find(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Optional<MemorySegment> symbol = LINKER.defaultLookup().find(name);
+        return symbol.map(s -> LINKER.downcallHandle(s, descriptor, options)).orElse(null);
+    }
+}
