@@ -309,7 +309,7 @@ public final class Journal {
         List<Block> images = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long home = d.getLong(32 + 8 * i);
-            if (home <= 0 || (home >= start && home < start + blocks)
+            if (home < 0 || (home >= start && home < start + blocks)
                     || (home + 1) * Block.SIZE > device.size()) {
                 throw FsException.atOffset(Errno.EUCLEAN, log * Block.SIZE,
                         "journal record names block " + home + " outside the metadata area");
