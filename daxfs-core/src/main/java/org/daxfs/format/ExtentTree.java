@@ -56,7 +56,8 @@ import org.daxfs.FsException;
  * lookups; lookups keep no state in the instance, so concurrent ones may share it. If a method throws an
  * FsException, the caller aborts the transaction and reloads the inode. Until then the root stays well
  * formed: every step leaves a valid tree, and ENOSPC comes before the step that needs the block changes
- * anything, so only {@link #setUnwritten} over several leaves can fail with part of its range converted.
+ * anything, so only {@link #setUnwritten} over several leaves, or {@link #insert} of an extent longer than
+ * {@link #MAX_LENGTH}, can fail with part of the work done.
  * Damage found on the way is EUCLEAN, never another exception. An instance is cheap; create one per
  * operation.
  */
