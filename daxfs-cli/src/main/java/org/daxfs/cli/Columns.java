@@ -53,7 +53,8 @@ final class Columns {
                     line.append(r[i]).append(last ? "" : pad);
                 }
             }
-            out.println(line);
+            // An empty last cell would leave the separator dangling at the end of the line.
+            out.println(line.toString().stripTrailing());
         }
         out.flush();
     }
