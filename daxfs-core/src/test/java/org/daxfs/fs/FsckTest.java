@@ -368,7 +368,7 @@ class FsckTest {
             files.put("/moved", files.remove("/a/b/f1"));
             fs.rename("/a/b/c", "/c2");
             fs.rename("/a/f4", "/a/f6");
-            files.remove("/a/f4");
+            files.put("/a/f6", files.remove("/a/f4"));
             fs.rename("/a/f0", "/moved", RenameFlag.EXCHANGE);
             byte[] m = files.get("/moved");
             files.put("/moved", files.get("/a/f0"));
