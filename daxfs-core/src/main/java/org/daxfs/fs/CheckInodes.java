@@ -17,12 +17,14 @@ import org.daxfs.format.XattrBlock;
  * <p>Each record: its checksum; inodes 0 and 1 free (reserved); for an inode in use a known type and known
  * flags; its extent tree ({@link ExtentTree#check()}), extents inside the data area and claimed by no one
  * else, directory blocks written; a sane symlink length and target block; its xattr block in the data
- * area and valid ({@link XattrBlock#decode}); and its block count equal to the sum of its extents plus the
- * xattr block (extent-tree nodes are not counted, as the engine does not count them).
+ * area and valid ({@link XattrBlock#decode}); a regular file's size within the largest file size; and its
+ * block count equal to the sum of its extents plus the xattr block (extent-tree nodes are not counted, as
+ * the engine does not count them).
  *
  * <p>Repairs planned: a record that fails its checksum or has an unknown type is cleared (rewritten
  * free; its blocks become free and names of it are removed, as e2fsck clears such inodes); unknown flags
- * are dropped; a bad xattr block is forgotten; a wrong block count is set. A damaged extent tree or
+ * are dropped; a bad xattr block is forgotten; a wrong block count is set; a size beyond the largest file
+ * becomes the end of the last extent, as e2fsck sets i_size. A damaged extent tree or
  * symlink is reported and left alone, and then nothing is freed on the strength of this pass, since the
  * blocks that inode owns are unknown.
  *
@@ -159,7 +161,13 @@ final class CheckInodes {
             cx.findings.inode(ino, "unknown flags 0x" + Integer.toHexString(unknownFlags));
             cx.plan.record(ino).dropFlags = unknownFlags;
         }
-        long dataBlocks = checkData(in, r);
+        long[] data = checkData(in, r);
+        long dataBlocks = data == null ? -1 : data[0];
+        if (type == FileType.REGULAR && data != null && (r.size > FileData.MAX_FILE_SIZE)) {
+            long end = Math.min(data[1] * Block.SIZE, FileData.MAX_FILE_SIZE);
+            cx.findings.inode(ino, "size " + r.size + " is beyond the largest file size, should be " + end);
+            cx.plan.record(ino).size = end;
+        }
         long xattrBlocks = checkXattr(in, r);
         if (dataBlocks >= 0) {
             long expected = dataBlocks + (r.xattrBlock != 0 ? 1 : 0);
@@ -186,19 +194,19 @@ final class CheckInodes {
     /**
      * Checks and claims the data of {@code in}: its extent tree, extents and (for symlinks) target.
      *
-     * @return the blocks its extents map, or -1 if they cannot be known
+     * @return the blocks its extents map and the end of the last one, or null if they cannot be known
      */
-    private long checkData(FsckInode in, InodeRecord r) throws FsException {
+    private long[] checkData(FsckInode in, InodeRecord r) throws FsException {
         long ino = in.ino;
         if ((r.flags & InodeRecord.FLAG_INLINE) != 0) {
             if (in.type != FileType.SYMLINK) {
                 unsound(in, "a " + typeName(in.type) + " marked as an inline symlink");
-                return -1;
+                return null;
             }
             if (r.size < 1 || r.size > DaxFileSystem.INLINE_SYMLINK_MAX) {
                 flawed(in, "inline symlink target of bad length " + r.size);
             }
-            return 0;
+            return new long[] {0, 0};
         }
         ExtentTree tree = new ExtentTree(cx.view, r.root, ino);
         List<Extent> extents;
@@ -210,7 +218,7 @@ final class CheckInodes {
                 throw e;
             }
             unsound(in, Fsck.detail(e));
-            return -1;
+            return null;
         }
         boolean[] known = {true};
         tree.forEachNode(n -> {
@@ -242,7 +250,7 @@ final class CheckInodes {
                 flawed(in, "symlink has no target block");
             }
         }
-        return known[0] ? mapped : -1;
+        return known[0] ? new long[] {mapped, extents.isEmpty() ? 0 : extents.getLast().end()} : null;
     }
 
     /** Checks and claims the xattr block; returns the blocks it adds to the count once repaired (0 or 1). */

@@ -22,6 +22,7 @@ final class FsckPlan {
         Integer nlink;
         Long blocks;
         Long parent;
+        Long size;
         /** Flag bits to clear. */
         int dropFlags;
         /** Forget the xattr block (its block is not counted as used by this pass). */

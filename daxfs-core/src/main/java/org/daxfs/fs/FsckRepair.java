@@ -194,6 +194,9 @@ final class FsckRepair {
                     if (fix.parent != null) {
                         r.parent = fix.parent;
                     }
+                    if (fix.size != null) {
+                        r.size = fix.size;
+                    }
                     r.flags &= ~fix.dropFlags;
                     if (fix.dropXattr) {
                         r.xattrBlock = 0;
