@@ -24,7 +24,7 @@ import org.daxfs.format.DirectoryIndex;
  *     never "." or ".."), with the entry type of that inode; no directory has two names; a directory's
  *     parent is the directory that names it.
  * <li>Link counts: a file's is its number of names, a directory's 2 plus its subdirectories, an inode on
- *     the orphan list with no name has 0.
+ *     the orphan list with no name has 0 (an orphan with links is a truncate in progress and needs a name).
  * <li>Every inode in use is reached from the root or from the orphan list; one that is not and has no
  *     links goes on the orphan list (the next mount frees it); one that is not but has links is linked
  *     into /lost+found as {@code #ino}, so nothing is lost.
@@ -77,7 +77,10 @@ final class CheckNamespace {
             traverse(InodeTable.ROOT_INO);
         }
         for (long o : orphans) {
-            if (reached.add(o)) {
+            // An orphan being freed needs no name; one being truncated (it has links) must have one, and
+            // if it has none it is adopted below like any other nameless inode, not freed.
+            if (!reached.contains(o) && inodes.get(o).nlink == 0) {
+                reached.add(o);
                 traverse(o);
             }
         }

@@ -238,6 +238,19 @@ class FsckRepairTest {
     }
 
     @Test
+    void namelessTruncateInProgressIsKeptInLostAndFound() throws Exception {
+        long ino = ino("/a/f6");
+        try (Surgery s = new Surgery(device)) {
+            s.removeEntry(ino("/a"), "f6");
+            s.editRecord(ino, r -> r.next = 0);
+            s.editSuperblock(sb -> sb.setOrphanHead(ino));
+        }
+        // On the orphan list with a link: the next mount only trims it to its size, so it must not be freed.
+        files.put("/lost+found/#" + ino, files.remove("/a/f6"));
+        repairs("inode " + ino + ": in use but has no name");
+    }
+
+    @Test
     void linklessInodeGoesOnTheOrphanListAndIsFreedAtMount() throws Exception {
         long ino = ino("/a/f6");
         long free;
