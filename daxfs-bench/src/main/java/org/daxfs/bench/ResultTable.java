@@ -1,0 +1,79 @@
+package org.daxfs.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The results as a Markdown table, grouped by workload, each score with its ratio to the tmpfs peer of the
+ * same workload in the same run (ratios across runs on a noisy machine would mean little). Higher is better
+ * everywhere: the scores are throughputs.
+ */
+final class ResultTable {
+    private static final String HEADER = """
+            | Workload | Peer | ops/s | error (99.9%) | MiB/s | vs tmpfs |
+            |---|---|---:|---:|---:|---:|
+            """;
+
+    private final List<Score> scores;
+
+    ResultTable(List<Score> scores) {
+        this.scores = List.copyOf(scores);
+    }
+
+    String render() {
+        StringBuilder out = new StringBuilder(HEADER);
+        boolean copyShown = false;
+        for (Workload w : Workload.values()) {
+            if (w == Workload.MEMORY_COPY) {
+                continue;
+            }
+            List<Score> rows = new ArrayList<>();
+            for (Peer p : Peer.values()) {
+                find(w, p).ifPresent(rows::add);
+            }
+            if (rows.isEmpty()) {
+                continue;
+            }
+            if (w.showsCopyLimit) {
+                Optional<Score> copy = find(Workload.MEMORY_COPY, null);
+                copy.ifPresent(rows::add);
+                copyShown |= copy.isPresent();
+            }
+            Optional<Score> baseline = find(w, Peer.TMPFS);
+            for (Score s : rows) {
+                appendRow(out, w, s, baseline);
+            }
+        }
+        if (!copyShown) {
+            // Run on its own (a filtered run): no tmpfs peer to compare with.
+            find(Workload.MEMORY_COPY, null).ifPresent(s -> appendRow(out, Workload.MEMORY_COPY, s, Optional.empty()));
+        }
+        return out.toString();
+    }
+
+    private Optional<Score> find(Workload w, Peer p) {
+        return scores.stream().filter(s -> s.workload() == w && s.peer() == p).findFirst();
+    }
+
+    private static void appendRow(StringBuilder out, Workload group, Score s, Optional<Score> baseline) {
+        // Row bandwidth uses the row's own bytes per op: the copy limit moves 1 MiB like the sequential rows.
+        long bytes = s.workload().bytesPerOp;
+        out.append("| ").append(group.title)
+                .append(" | ").append(s.peer() == null ? "memory copy (limit)" : s.peer().label)
+                .append(" | ").append(number(s.opsPerSecond()))
+                .append(" | ").append(Double.isNaN(s.error()) ? "" : number(s.error()))
+                .append(" | ").append(bytes == 0 ? "" : number(s.opsPerSecond() * bytes / (1 << 20)))
+                .append(" | ").append(baseline.map(b -> ratio(s.opsPerSecond() / b.opsPerSecond())).orElse(""))
+                .append(" |\n");
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%,.0f" : "%,.2f", v);
+    }
+
+    private static String ratio(double r) {
+        return String.format(Locale.ROOT, "%.2fx", r);
+    }
+}
