@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * 4 KiB reads and writes at random 4 KiB-aligned offsets of the 256 MiB test file: the cost of one small
  * positional I/O, where a system call's fixed price shows most. Each thread walks the same seeded offsets.
+ * {@link #memoryCopy4k} is the floor: the same 4 KiB copies from a plain off-heap segment.
  */
 @State(Scope.Thread)
 public class RandomIoBenchmark extends SuiteDefaults {
@@ -39,5 +40,11 @@ public class RandomIoBenchmark extends SuiteDefaults {
         buffer.clear();
         fixture.file().writeFully(buffer, offsets.next());
         return buffer;
+    }
+
+    @Benchmark
+    public RandomCopy memoryCopy4k(RandomCopy limit) {
+        limit.copy();
+        return limit;
     }
 }

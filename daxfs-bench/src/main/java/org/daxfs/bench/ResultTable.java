@@ -1,14 +1,16 @@
 package org.daxfs.bench;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The results as a Markdown table, grouped by workload, each score with its ratio to the tmpfs peer of the
  * same workload in the same run (ratios across runs on a noisy machine would mean little). Higher is better
- * everywhere: the scores are throughputs.
+ * everywhere: the scores are throughputs. Each memory-copy limit is shown beside the workloads it bounds.
  */
 final class ResultTable {
     private static final String HEADER = """
@@ -24,9 +26,9 @@ final class ResultTable {
 
     String render() {
         StringBuilder out = new StringBuilder(HEADER);
-        boolean copyShown = false;
+        Set<Workload> limitsShown = EnumSet.noneOf(Workload.class);
         for (Workload w : Workload.values()) {
-            if (w == Workload.MEMORY_COPY) {
+            if (w.isLimit()) {
                 continue;
             }
             List<Score> rows = new ArrayList<>();
@@ -36,19 +38,20 @@ final class ResultTable {
             if (rows.isEmpty()) {
                 continue;
             }
-            if (w.showsCopyLimit) {
-                Optional<Score> copy = find(Workload.MEMORY_COPY, null);
-                copy.ifPresent(rows::add);
-                copyShown |= copy.isPresent();
-            }
+            w.limit().flatMap(limit -> find(limit, null)).ifPresent(s -> {
+                rows.add(s);
+                limitsShown.add(s.workload());
+            });
             Optional<Score> baseline = find(w, Peer.TMPFS);
             for (Score s : rows) {
                 appendRow(out, w, s, baseline);
             }
         }
-        if (!copyShown) {
-            // Run on its own (a filtered run): no tmpfs peer to compare with.
-            find(Workload.MEMORY_COPY, null).ifPresent(s -> appendRow(out, Workload.MEMORY_COPY, s, Optional.empty()));
+        for (Workload limit : Workload.values()) {
+            if (limit.isLimit() && !limitsShown.contains(limit)) {
+                // Run without the workloads it bounds (a filtered run): there is no tmpfs peer to compare with.
+                find(limit, null).ifPresent(s -> appendRow(out, limit, s, Optional.empty()));
+            }
         }
         return out.toString();
     }
@@ -58,7 +61,6 @@ final class ResultTable {
     }
 
     private static void appendRow(StringBuilder out, Workload group, Score s, Optional<Score> baseline) {
-        // Row bandwidth uses the row's own bytes per op: the copy limit moves 1 MiB like the sequential rows.
         long bytes = s.workload().bytesPerOp;
         out.append("| ").append(group.title)
                 .append(" | ").append(s.peer() == null ? "memory copy (limit)" : s.peer().label)

@@ -41,8 +41,8 @@ public class SequentialIoBenchmark extends SuiteDefaults {
     }
 
     @Benchmark
-    public CopySegments memoryCopy1m(CopySegments segments) {
-        segments.copy();
-        return segments;
+    public SequentialCopy memoryCopy1m(SequentialCopy limit) {
+        limit.copy();
+        return limit;
     }
 }

@@ -71,14 +71,26 @@ class FixturesTest {
     }
 
     @Test
-    void copySegmentsCopiesTheWholeMegabyte() {
-        CopySegments segments = new CopySegments();
-        segments.setUp();
+    void sequentialCopyCopiesTheWholeMegabyte() {
+        SequentialCopy limit = new SequentialCopy();
+        limit.setUp();
         try {
-            segments.copy();
-            assertEquals(0x5A, segments.target().get(ValueLayout.JAVA_BYTE, SequentialIoBenchmark.IO_SIZE - 1));
+            limit.copy();
+            assertEquals(0x5A, limit.target().get(ValueLayout.JAVA_BYTE, SequentialIoBenchmark.IO_SIZE - 1));
         } finally {
-            segments.tearDown();
+            limit.tearDown();
+        }
+    }
+
+    @Test
+    void randomCopyCopiesAWholeBlock() {
+        RandomCopy limit = new RandomCopy();
+        limit.setUp(SMALL_FILE);
+        try {
+            limit.copy();
+            assertEquals(0x5A, limit.target().get(ValueLayout.JAVA_BYTE, RandomIoBenchmark.IO_SIZE - 1));
+        } finally {
+            limit.tearDown();
         }
     }
 }
