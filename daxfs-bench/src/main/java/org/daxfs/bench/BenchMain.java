@@ -3,6 +3,7 @@ package org.daxfs.bench;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -34,7 +35,9 @@ public final class BenchMain {
         if (settings.quick()) {
             options.warmupIterations(1).measurementIterations(2);
         }
+        double loadBefore = MachineInfo.loadAverage();
         Collection<RunResult> results = new Runner(options.build()).run();
+        double loadAfter = MachineInfo.loadAverage();
         if (results.isEmpty()) {
             System.err.println("no benchmark matched " + settings.include());
             System.exit(1);
@@ -42,6 +45,7 @@ public final class BenchMain {
         System.out.println();
         System.out.println("Machine: " + MachineInfo.describe());
         System.out.println(settings.quick() ? "Mode: --quick" : "Mode: full");
+        System.out.printf(Locale.ROOT, "Load average (1 min): %.2f before, %.2f after%n", loadBefore, loadAfter);
         System.out.println();
         System.out.print(new ResultTable(scores(results)).render());
     }

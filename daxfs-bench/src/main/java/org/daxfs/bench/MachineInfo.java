@@ -3,7 +3,7 @@ package org.daxfs.bench;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
-/** A line describing the machine and JVM, printed with the results: a ratio means little without it. */
+/** The machine and JVM, printed with the results: a ratio means little without them. */
 final class MachineInfo {
     private MachineInfo() {}
 
@@ -16,5 +16,13 @@ final class MachineInfo {
                 memory < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", memory / (double) (1L << 30)),
                 System.getProperty("java.vm.name"), Runtime.version(), System.getProperty("java.vm.vendor"),
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"));
+    }
+
+    /**
+     * The one-minute load average, or a negative number where the platform has none. Printed before and
+     * after the run: other work on a small machine moves the scores more than anything measured here.
+     */
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 }
