@@ -113,6 +113,7 @@ final class DevDaxNode {
      * Maps {@code [0, size)} of {@code file} with mmap through FFM. Meant for device memory: on an ordinary
      * file the page cache would need msync, which this mapping's persist does not do.
      */
+    @SuppressWarnings("restricted") // reinterpret: gives the mmap result its true size and an unmapping arena
     static MappedDevice mapRaw(Path file, String description, long size, boolean readOnly,
             Consumer<String> notices) throws FsException {
         int fd;

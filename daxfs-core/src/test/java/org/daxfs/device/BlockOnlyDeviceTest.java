@@ -121,7 +121,7 @@ class BlockOnlyDeviceTest {
         try (Device device = open()) {
             assertFalse(device.isDirectAccess());
             assertTrue(device.backingFile().isPresent());
-            try (DeviceSection section = device.enter()) {
+            try (DeviceSection _ = device.enter()) {
                 assertErrno(Errno.EOPNOTSUPP, () -> device.directAccess(0, 4096));
             }
         }

@@ -34,7 +34,7 @@ class CrashSimulatorDeviceTest {
             write(device, 4096, pattern(1, 1000));
             device.persist(4096, 1000);
             write(device, 65536, pattern(2, 1000)); // never persisted
-            try (DeviceSection section = device.enter()) {
+            try (DeviceSection _ = device.enter()) {
                 device.directAccess(131072, 8).set(ValueLayout.JAVA_LONG, 0, 42); // a direct store, unpersisted
                 device.directAccess(135168, 8).set(ValueLayout.JAVA_LONG, 0, 43); // a direct store, persisted
             }

@@ -127,7 +127,7 @@ class DevDaxNodeTest {
         List<String> notices = new ArrayList<>();
         try (MappedDevice device = DevDaxNode.mapRaw(file, "raw " + file, 16 << 20, true, notices::add)) {
             assertTrue(device.isReadOnly());
-            try (DeviceSection section = device.enter()) {
+            try (DeviceSection _ = device.enter()) {
                 MemorySegment block = device.directAccess(0, 4096);
                 assertTrue(block.isReadOnly());
                 assertEquals(0, block.get(ValueLayout.JAVA_LONG, 0));

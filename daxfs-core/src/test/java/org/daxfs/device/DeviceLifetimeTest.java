@@ -89,7 +89,7 @@ class DeviceLifetimeTest {
         AtomicReference<MemorySegment> held = new AtomicReference<>();
 
         start("reader", () -> {
-            try (DeviceSection section = device.enter()) {
+            try (DeviceSection _ = device.enter()) {
                 MemorySegment block = device.directAccess(4096, 4096);
                 held.set(block);
                 entered.countDown();
@@ -134,7 +134,7 @@ class DeviceLifetimeTest {
     @Test
     void sectionsOfAnotherDeviceDoNotBlockKill() throws Exception {
         try (MappedDevice a = Devices.memory(1 << 20); MappedDevice b = Devices.memory(1 << 20)) {
-            try (DeviceSection section = a.enter()) {
+            try (DeviceSection _ = a.enter()) {
                 b.kill();
                 assertFalse(b.isAlive());
                 assertTrue(a.isAlive());
@@ -150,7 +150,7 @@ class DeviceLifetimeTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch mayLeave = new CountDownLatch(1);
         start("reader", () -> {
-            try (DeviceSection section = device.enter()) {
+            try (DeviceSection _ = device.enter()) {
                 entered.countDown();
                 mayLeave.await();
             }
@@ -182,7 +182,7 @@ class DeviceLifetimeTest {
         CountDownLatch mayRegister = new CountDownLatch(1);
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         start("reader", () -> {
-            try (DeviceSection section = device.enter()) {
+            try (DeviceSection _ = device.enter()) {
                 entered.countDown();
                 mayRegister.await();
                 device.onKill(() -> events.add("late listener ran"));
@@ -251,7 +251,7 @@ class DeviceLifetimeTest {
                     start.await();
                     long offset = worker * 4096L;
                     while (true) {
-                        try (DeviceSection section = device.enter()) {
+                        try (DeviceSection _ = device.enter()) {
                             MemorySegment block = device.directAccess(offset, 4096);
                             for (int i = 0; i < 64; i++) {
                                 block.set(ValueLayout.JAVA_LONG, i * 8L, block.get(ValueLayout.JAVA_LONG, i * 8L) + 1);

@@ -147,7 +147,7 @@ class DevicesTest {
                 assertErrno(Errno.EROFS, () -> device.zero(0, 1));
                 device.persist(0, 100); // nothing to make durable, but allowed
                 if (device.isDirectAccess()) {
-                    try (DeviceSection section = device.enter()) {
+                    try (DeviceSection _ = device.enter()) {
                         assertTrue(device.directAccess(0, 4096).isReadOnly());
                     }
                 }
