@@ -13,7 +13,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** BadSectorList against the obvious model: a set of bad sector numbers. */
-class BadSectorListProperties {
+class BadSectorListPropertyTest {
     private static final int SECTOR = MediaErrors.SECTOR;
     private static final int SPAN = 64 * SECTOR;
 
