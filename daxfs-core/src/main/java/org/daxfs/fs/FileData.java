@@ -323,7 +323,8 @@ final class FileData {
             }
         }
         long firstGone = (size + Block.SIZE - 1) / Block.SIZE;
-        List<Extent> beyond = size < old ? in.tree(journal.committed()).extents(firstGone, ExtentTree.MAX_LOGICAL) : List.of();
+        // Like ext4, a truncate that does not grow the file also drops blocks preallocated past the end.
+        List<Extent> beyond = size <= old ? in.tree(journal.committed()).extents(firstGone, ExtentTree.MAX_LOGICAL) : List.of();
         boolean manyTransactions = beyond.size() > REMOVE_BATCH;
         // An unlinked file is on the orphan list already, and must stay there after the truncate.
         boolean listedHere = manyTransactions && !in.onOrphanList;
