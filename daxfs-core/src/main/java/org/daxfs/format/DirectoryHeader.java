@@ -41,11 +41,14 @@ final class DirectoryHeader {
     static final int FREE_CAPACITY = (Block.SIZE - FREE_STACK) / 8;
     static final int FORMAT_VERSION = 1;
 
-    /** Highest level: bucket 2^30 + (2^30 - 1) at logical block 2^31 - 1 is the last below the overflow area. */
+    /**
+     * Highest level. With level 30 and split pointer 2^30 - 1 the last bucket, 2^31 - 2, lives at logical
+     * block 2^31 - 1, just below the overflow area; the table grows no further.
+     */
     static final int MAX_LEVEL = 30;
     /** Overflow slots a directory may use: 16 TiB of overflow blocks, far beyond any sane chain. */
     static final long MAX_SLOTS = 1L << 32;
-
+    /** More entries than the buckets and overflow slots could ever hold, so a sure sign of damage. */
     static final long MAX_ENTRIES = 1L << 48;
 
     private final Block block;
@@ -86,8 +89,7 @@ final class DirectoryHeader {
         }
         long count = h.count();
         long bytes = h.bytes();
-        // Every entry takes between 19 and 273 bytes, so the two totals bound each other; no directory can
-        // hold 2^48 entries (that would take more blocks than its 2^31 buckets and 2^32 overflow slots).
+        // Every entry takes between 19 and 273 bytes, so the two totals bound each other.
         if (count < 0 || count > MAX_ENTRIES || bytes < count * DirectoryBucket.MIN_ENTRY
                 || bytes > count * DirectoryBucket.entrySize(DirectoryIndex.MAX_NAME)) {
             throw block.corrupt(what + ": entry count " + count + " does not fit entry bytes " + bytes);

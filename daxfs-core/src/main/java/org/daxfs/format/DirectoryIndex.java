@@ -46,13 +46,14 @@ import org.daxfs.FsException;
  * bucket S splits: the entries whose hash bit L is set move to the new bucket S + 2^L, S advances, and when
  * it reaches 2^L the level grows and S restarts at 0. The rule counts bytes rather than entries because
  * names range from 1 to 255 bytes. At most one split per add keeps every add's cost bounded; one split adds
- * more room than one entry takes, so the table keeps up. The table never shrinks.
+ * more room than one entry takes, so the table keeps up. The table never shrinks. Once it has 2^31 - 1
+ * buckets (far beyond the million entries a directory must hold) it stops splitting and chains grow.
  *
  * <h2>Blocks</h2>
  * <ul>
  * <li>Logical block 0: the header, {@link DirectoryHeader} (level, split pointer, entry count and bytes,
- *     overflow slot counter and free-slot stack).
- * <li>Logical block 1 + b: primary block of bucket b, for b &lt; N (so N &lt; 2^31 - 1).
+ *     overflow slot counter, free-slot stack, count of slots forgotten when that stack was full).
+ * <li>Logical block 1 + b: primary block of bucket b, for b &lt; N (so N &lt;= 2^31 - 1).
  * <li>Logical blocks from {@link #OVERFLOW_BASE} = 2^31: overflow blocks, chained from a primary block
  *     when a bucket's entries do not fit in one block. Slots come from the header's free stack, else from
  *     its counter.
@@ -88,6 +89,22 @@ public final class DirectoryIndex {
      * @param cookie its position in listings: {@link #list} resumes after it
      */
     public record Entry(byte[] name, long ino, int type, long cookie) {
+        /** Equal when the name bytes are equal, not the arrays. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Entry e && Arrays.equals(name, e.name) && ino == e.ino && type == e.type
+                    && cookie == e.cookie;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(name) * 31 + Long.hashCode(ino ^ cookie) + type;
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[" + printable(name) + " -> " + ino + ", type " + type + ", cookie " + cookie + "]";
+        }
     }
 
     /** Listing order: by cookie, then, for equal cookies, by name. */

@@ -53,10 +53,13 @@ import org.daxfs.FsException;
  * The journal transaction whose {@link MetadataBlocks} this tree was given; every block this class modifies
  * or allocates is sealed before a method returns, and the caller writes the inode record that holds the
  * root in the same transaction. The inode's lock exclusively for the changing methods, at least shared for
- * lookups. If a method throws, the caller aborts the transaction and reloads the inode: the root is changed
- * in place and a failure half-way through a multi-leaf operation ({@link #remove}, {@link #setUnwritten},
- * {@link #shift}) may have applied part of it, though the tree the transaction sees is always well formed.
- * An instance is cheap; create one per operation.
+ * lookups; lookups keep no state in the instance, so concurrent ones may share it. If a method throws an
+ * FsException, the caller aborts the transaction and reloads the inode. Until then the root stays well
+ * formed: every step leaves a valid tree, and ENOSPC comes before the step that needs the block changes
+ * anything, so only {@link #setUnwritten} over several leaves, or {@link #insert} of an extent longer than
+ * {@link #MAX_LENGTH}, can fail with part of the work done.
+ * Damage found on the way is EUCLEAN, never another exception. An instance is cheap; create one per
+ * operation.
  */
 public final class ExtentTree {
     public static final int ROOT_SIZE = 128;

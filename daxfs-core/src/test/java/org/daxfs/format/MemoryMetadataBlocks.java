@@ -106,6 +106,20 @@ final class MemoryMetadataBlocks implements MetadataBlocks {
         return strayReads;
     }
 
+    /** A copy of every allocated block, for {@link #restore}. */
+    Map<Long, byte[]> snapshot() {
+        Map<Long, byte[]> image = new HashMap<>();
+        live.forEach((n, b) -> image.put(n, b.data().clone()));
+        return image;
+    }
+
+    /** Makes the allocated blocks exactly those of {@code image}, with its contents, as an abort would. */
+    void restore(Map<Long, byte[]> image) {
+        live.clear();
+        dirty.clear();
+        image.forEach((n, data) -> live.put(n, new Block(n, data.clone())));
+    }
+
     /** The live block itself, to damage it the way a bad disk or a bug would. */
     Block raw(long blockNo) {
         Block b = live.get(blockNo);
