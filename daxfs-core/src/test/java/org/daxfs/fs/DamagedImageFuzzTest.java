@@ -333,7 +333,7 @@ class DamagedImageFuzzTest {
 
     /** Compares device memory in place (no 16 MiB copy per iteration). */
     private static void assertUnchanged(Device device, byte[] expected, String message) throws FsException {
-        try (DeviceSection s = device.enter()) {
+        try (DeviceSection _ = device.enter()) {
             long at = device.directAccess(0, device.size()).mismatch(MemorySegment.ofArray(expected));
             assertEquals(-1L, at, message + " (first difference at byte " + at + ")");
         }
@@ -394,10 +394,12 @@ class DamagedImageFuzzTest {
             return;
         }
         fs.statfs();
+        for (String name : fs.listXattrs(dir)) {
+            fs.getXattr(dir, name);
+        }
         for (DirEntry e : fs.readdir(dir)) {
             String p = (dir.equals("/") ? "" : dir) + "/" + e.name();
             Stat st = fs.lstat(p);
-            fs.listXattrs(p.equals("/short") || st.isSymlink() ? dir : p);
             switch (st.type()) {
                 case DIRECTORY -> walk(fs, p, seen, depth + 1);
                 case SYMLINK -> fs.readlink(p);
@@ -555,10 +557,8 @@ class DamagedImageFuzzTest {
     }
 
     @Test
-    void eachIterationCanFail() {
-        // The loop's own checks must be able to fail: an image damaged where checksums catch it is not clean.
-        Damaged d = damage(BASE_SEED);
-        assertTrue(d.bytes.length > 0);
+    void flipCaughtByAChecksumIsNeverClean() {
+        // What the loop asserts for most damage, on one block known to be read and outside the log.
         byte[] flipped = image.clone();
         long blk = metadata.keySet().stream().filter(n -> !replayed.contains(n) && metadata.get(n).hasHeader()
                 && !metadata.get(n).kind.equals("journal log")).findFirst().orElseThrow();

@@ -77,11 +77,12 @@ class FsckTest {
     void unlinkedOpenFilesLeftByACrashAreLegitimateOrphans() throws Exception {
         DaxFileSystem fs = DaxFileSystem.mount(device, MountOptions.defaults());
         writeFile(fs, "/kept", pattern(1, 10_000));
+        // Both stay open: the handles are abandoned with the file system, as a crash abandons them.
         FileHandle h = fs.open("/orphan", OpenFlag.WRITE, OpenFlag.CREATE);
         h.write(ByteBuffer.wrap(pattern(2, 50_000)), 0);
         fs.unlink("/orphan");
         fs.mkdir("/gone", 0755);
-        FileHandle d = fs.open("/gone", OpenFlag.READ);
+        fs.open("/gone", OpenFlag.READ);
         fs.rmdir("/gone");
         // No close, no unmount: the image is what a crash leaves, with two inodes on the orphan list.
         assertClean(Fsck.run(device, false, null));
@@ -89,7 +90,6 @@ class FsckTest {
             assertArrayEquals(pattern(1, 10_000), readFile(again, "/kept"));
         }
         assertClean(Fsck.run(device, false, null));
-        assertTrue(h.path() != null && d.path() != null);
     }
 
     // ---- damage found --------------------------------------------------------------------------
