@@ -99,11 +99,6 @@ final class CheckBitmap {
         return allSound;
     }
 
-    /** True if the bitmap block that covers {@code blk} is sound. */
-    boolean isKnown(long blk) {
-        return sound[(int) (blk / Allocator.BITS_PER_BLOCK)];
-    }
-
     /** True if the bitmap block that covers word {@code w} is sound. */
     boolean isWordKnown(int w) {
         return sound[w / WORDS];
@@ -122,14 +117,6 @@ final class CheckBitmap {
         }
         long padding = blocks * Allocator.BITS_PER_BLOCK - total;
         return total - (used - padding);
-    }
-
-    long blocks() {
-        return blocks;
-    }
-
-    long start() {
-        return start;
     }
 
     static boolean isSet(long[] words, long blk) {

@@ -68,10 +68,6 @@ final class CheckBlockUsage {
         return first < 0;
     }
 
-    boolean isClaimed(long blk) {
-        return (words[(int) (blk >>> 6)] & (1L << blk)) != 0;
-    }
-
     /** Who claimed block {@code blk}, for messages; null if nobody did. */
     String ownerOf(long blk) {
         for (int i = 0; i < runCount; i++) {

@@ -30,14 +30,6 @@ final class FsckFindings {
         items.add(new Item(ino, text));
     }
 
-    boolean isEmpty() {
-        return items.isEmpty();
-    }
-
-    int size() {
-        return items.size();
-    }
-
     /** One line per problem; {@code pathOf} gives an inode's path or null when it has none. */
     List<String> lines(LongFunction<String> pathOf) {
         List<String> out = new ArrayList<>(Math.min(items.size(), MAX_LINES));
