@@ -1,7 +1,9 @@
 package org.daxfs.fs;
 
+import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.daxfs.FsException;
@@ -17,16 +19,16 @@ import org.daxfs.format.XattrBlock;
  * <p>Each record: its checksum; inodes 0 and 1 free (reserved); for an inode in use a known type and known
  * flags; its extent tree ({@link ExtentTree#check()}), extents inside the data area and claimed by no one
  * else, directory blocks written; a sane symlink length and target block; its xattr block in the data
- * area and valid ({@link XattrBlock#decode}); a regular file's size within the largest file size; and its
- * block count equal to the sum of its extents plus the xattr block (extent-tree nodes are not counted, as
- * the engine does not count them).
+ * area, valid ({@link XattrBlock#decode}) and holding only names the file system accepts, each once; a
+ * regular file's size within the largest file size; and its block count equal to the sum of its extents
+ * plus the xattr block (extent-tree nodes are not counted, as the engine does not count them).
  *
- * <p>Repairs planned: a record that fails its checksum or has an unknown type is cleared (rewritten
- * free; its blocks become free and names of it are removed, as e2fsck clears such inodes); unknown flags
- * are dropped; a bad xattr block is forgotten; a wrong block count is set; a size beyond the largest file
- * becomes the end of the last extent, as e2fsck sets i_size. A damaged extent tree or
- * symlink is reported and left alone, and then nothing is freed on the strength of this pass, since the
- * blocks that inode owns are unknown.
+ * <p>Repairs planned: a record that fails its checksum or has an unknown type is cleared (rewritten free;
+ * its blocks become free and names of it are removed, as e2fsck clears such inodes); unknown flags are
+ * dropped; a bad xattr block is forgotten, one with bad or repeated names rewritten with the rest; a wrong
+ * block count is set; a size beyond the largest file becomes the end of the last extent, as e2fsck sets
+ * i_size. A damaged extent tree or symlink is reported and left alone, and then nothing is freed on the
+ * strength of this pass, since the blocks that inode owns are unknown.
  *
  * <p>The free-inode list: no loop, every entry a free record, every free record on it, and its length
  * the superblock's count; otherwise it is rebuilt from the free records.
@@ -264,8 +266,10 @@ final class CheckInodes {
             cx.plan.record(in.ino).dropXattr = true;
             return 0;
         }
+        Block b = cx.view.read(x);
+        Map<String, byte[]> attrs;
         try {
-            XattrBlock.decode(cx.view.read(x), in.ino);
+            attrs = XattrBlock.decode(b, in.ino);
         } catch (FsException e) {
             if (e.errno() != org.daxfs.Errno.EUCLEAN) {
                 throw e;
@@ -274,8 +278,39 @@ final class CheckInodes {
             cx.plan.record(in.ino).dropXattr = true;
             return 0;
         }
+        // The block decodes, but the file system must also accept every name in it, or the attribute can
+        // be listed and never read.
+        Map<String, byte[]> valid = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> a : attrs.entrySet()) {
+            if (acceptableXattrName(a.getKey())) {
+                valid.put(a.getKey(), a.getValue());
+            } else {
+                cx.findings.inode(in.ino, "xattr block " + x + ": attribute name '"
+                        + CheckNamespace.printable(a.getKey().getBytes(StandardCharsets.UTF_8)) + "' is not one the file system accepts");
+            }
+        }
+        if (attrs.size() != b.getShort(XATTR_COUNT)) {
+            cx.findings.inode(in.ino, "xattr block " + x + ": holds the same name twice");
+        }
+        if (valid.isEmpty()) {
+            cx.plan.record(in.ino).dropXattr = true;
+            return 0;
+        }
+        if (valid.size() != b.getShort(XATTR_COUNT)) {
+            cx.plan.record(in.ino).xattrs = valid;
+        }
         cx.usage.claim(x, 1, in.ino, CheckBlockUsage.Kind.XATTR, cx.findings);
         return 1;
+    }
+
+    /** Offset of the attribute count in an xattr block (see {@link XattrBlock}). */
+    private static final int XATTR_COUNT = Block.HEADER_END;
+
+    /** The rule DaxFileSystem applies to every name it is asked for: 1..255 bytes in a known namespace. */
+    static boolean acceptableXattrName(String name) {
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        return bytes >= 1 && bytes <= XattrBlock.MAX_NAME && (name.startsWith("user.") || name.startsWith("trusted.")
+                || name.startsWith("security.") || name.startsWith("system."));
     }
 
     /** A problem repair leaves alone, and the inode's blocks are no longer fully known. */

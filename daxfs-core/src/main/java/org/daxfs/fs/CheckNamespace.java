@@ -28,7 +28,7 @@ import org.daxfs.format.DirectoryIndex;
  * <li>Every inode in use is reached from the root or from the orphan list; one that is not and has no
  *     links goes on the orphan list (the next mount frees it); one that is not but has links is linked
  *     into /lost+found as {@code #ino}, so nothing is lost.
- * <li>The orphan list: no loop, every entry an in-use inode, no directory that still has a name.
+ * <li>The orphan list: no loop, every entry an in-use inode, no directory that still has links or a name.
  * </ul>
  *
  * <p>Repairs planned: remove bad entries, fix entry types, link counts and parents, link lost inodes into
@@ -84,17 +84,19 @@ final class CheckNamespace {
                 traverse(o);
             }
         }
-        List<Long> dropped = new ArrayList<>();
         if (complete) {
             adoptUnreached();
             checkLinks();
             checkParents();
-            for (long o : orphans) {
-                FsckInode in = inodes.get(o);
-                if (in.isDirectory() && names.getOrDefault(o, 0) > 0) {
-                    cx.findings.inode(o, "a directory with a name is on the orphan list");
-                    dropped.add(o);
-                }
+        }
+        // Only rmdir puts a directory on the list, with no links and no name. For one with links, the next
+        // mount would trim it to its size as it does an interrupted truncate, freeing its overflow blocks.
+        List<Long> dropped = new ArrayList<>();
+        for (long o : orphans) {
+            FsckInode in = inodes.get(o);
+            if (in.isDirectory() && (in.nlink != 0 || (complete && names.getOrDefault(o, 0) > 0))) {
+                cx.findings.inode(o, "a directory with " + (in.nlink != 0 ? "links" : "a name") + " is on the orphan list");
+                dropped.add(o);
             }
         }
         if (orphanListBroken || !newOrphans.isEmpty() || !dropped.isEmpty()) {

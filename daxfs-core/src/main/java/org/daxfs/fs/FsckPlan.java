@@ -2,6 +2,7 @@ package org.daxfs.fs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +28,8 @@ final class FsckPlan {
         int dropFlags;
         /** Forget the xattr block (its block is not counted as used by this pass). */
         boolean dropXattr;
+        /** Rewrite the xattr block holding just these attributes, or null to leave it. */
+        Map<String, byte[]> xattrs;
 
         RecordFix(long ino) {
             this.ino = ino;

@@ -14,6 +14,7 @@ import org.daxfs.format.ExtentTree;
 import org.daxfs.format.InodeRecord;
 import org.daxfs.format.MetadataBlocks;
 import org.daxfs.format.Superblock;
+import org.daxfs.format.XattrBlock;
 import org.daxfs.journal.Journal;
 import org.daxfs.journal.Transaction;
 
@@ -200,6 +201,8 @@ final class FsckRepair {
                     r.flags &= ~fix.dropFlags;
                     if (fix.dropXattr) {
                         r.xattrBlock = 0;
+                    } else if (fix.xattrs != null && r.xattrBlock != 0) {
+                        XattrBlock.encode(txn.modify(r.xattrBlock), fix.ino, fix.xattrs);
                     }
                     r.encode(b, off, fix.ino);
                 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.daxfs.FsException;
 import org.daxfs.device.Device;
@@ -192,6 +193,23 @@ class FsckRepairTest {
     }
 
     @Test
+    void xattrNameTheFileSystemRefusesIsDroppedAndTheOthersKept() throws Exception {
+        long ino = ino("/a/f2");
+        try (Surgery s = new Surgery(device)) {
+            s.editXattrBlock(ino, b -> {
+                // "user.color" becomes "}ser.color", resealed: only the name rule can tell.
+                b.putByte(24 + 3, '}');
+                b.seal();
+            });
+        }
+        repairs("attribute name '}ser.color' is not one the file system accepts");
+        try (DaxFileSystem fs = DaxFileSystem.mount(device, MountOptions.defaults())) {
+            assertEquals(List.of(), fs.listXattrs("/a/f2"));
+            assertEquals(List.of("user.dir"), fs.listXattrs("/a"));
+        }
+    }
+
+    @Test
     void damagedBitmapBlockIsRewritten() throws Exception {
         long bitmap;
         try (Surgery s = new Surgery(device)) {
@@ -246,6 +264,20 @@ class FsckRepairTest {
         // On the orphan list with a link: the next mount only trims it to its size, so it must not be freed.
         files.put("/lost+found/#" + ino, files.remove("/a/f6"));
         repairs("inode " + ino + ": in use but has no name");
+    }
+
+    @Test
+    void directoryWithLinksIsTakenOffTheOrphanList() throws Exception {
+        long dir = ino("/big");
+        try (Surgery s = new Surgery(device)) {
+            s.editRecord(dir, r -> r.next = 0);
+            s.editSuperblock(sb -> sb.setOrphanHead(dir));
+        }
+        // Left there, the next mount would trim /big like a file to its size and lose its overflow blocks.
+        repairs("inode " + dir + " (/big): a directory with links is on the orphan list");
+        try (DaxFileSystem fs = DaxFileSystem.mount(device, MountOptions.defaults())) {
+            assertEquals(400 - 134, fs.readdir("/big").size());
+        }
     }
 
     @Test

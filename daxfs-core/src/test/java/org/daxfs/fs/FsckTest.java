@@ -450,6 +450,14 @@ class FsckTest {
             }
         }
 
+        /** Changes inode {@code ino}'s xattr block in place, through the journal; the edit reseals it. */
+        void editXattrBlock(long ino, Edit<Block> edit) throws FsException {
+            try (Transaction txn = journal.begin()) {
+                edit.apply(txn.modify(table.read(txn, ino).xattrBlock));
+                txn.commit();
+            }
+        }
+
         long recordBlock(long ino) throws FsException {
             return table.blockOf(journal.committed(), ino);
         }
