@@ -1,0 +1,59 @@
+package org.daxfs.stress;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The table of operation types: one row per kind, with its name, weights, modes and generator. Adding an
+ * operation (punch hole, zero, collapse and insert range, mapped reads and writes) is one class and one row.
+ */
+public final class Operations {
+    private static final Set<Mode> ALL = EnumSet.allOf(Mode.class);
+
+    /**
+     * The operations, with weights in thousandths or so: remounting costs milliseconds, so it gets a few
+     * per thousand operations while reads and writes get a fifth each.
+     */
+    static final List<OperationType> TABLE = List.of(
+            new OperationType("read", 200, 100, ALL, ReadOp::draw),
+            new OperationType("write", 200, 250, ALL, WriteOp::draw),
+            new OperationType("append", 50, 50, ALL, AppendOp::draw),
+            new OperationType("truncate", 80, 250, ALL, TruncateOp::draw),
+            new OperationType("allocate", 40, 100, ALL, AllocateOp.drawer(false)),
+            new OperationType("allocate-keep-size", 40, 100, ALL, AllocateOp.drawer(true)),
+            new OperationType("fsync", 20, 20, ALL, c -> new SyncOp(false)),
+            new OperationType("fdatasync", 20, 20, ALL, c -> new SyncOp(true)),
+            new OperationType("reopen", 20, 0, ALL, ReopenOp::draw),
+            new OperationType("remount", 3, 0, EnumSet.of(Mode.SINGLE), c -> new RemountOp()),
+            new OperationType("dax-flip", 20, 100, ALL, DaxFlagOp::draw),
+            new OperationType("shared-read", 400, 0, EnumSet.of(Mode.DISRUPT), SharedReadOp::draw));
+
+    private Operations() {
+    }
+
+    /** The names of every operation, in table order, as {@code --ops-mix} spells them. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (OperationType t : TABLE) {
+            names.add(t.name());
+        }
+        return names;
+    }
+
+    /** The row named {@code name}, or null. */
+    static OperationType named(String name) {
+        for (OperationType t : TABLE) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Index of {@code type} in the table, for counting. */
+    static int indexOf(OperationType type) {
+        return TABLE.indexOf(type);
+    }
+}
