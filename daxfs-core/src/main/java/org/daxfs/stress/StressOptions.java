@@ -66,6 +66,10 @@ public record StressOptions(long ops, long seed, int threads, Mode mode, Map<Str
         return new StressOptions(ops, seed, threads, mode, mix, bytes, maxIo, verifyEvery, logLength, image);
     }
 
+    public StressOptions withMaxIo(int bytes) {
+        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, bytes, verifyEvery, logLength, image);
+    }
+
     public StressOptions withVerifyEvery(int n) {
         return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, maxIo, n, logLength, image);
     }
@@ -93,9 +97,9 @@ public record StressOptions(long ops, long seed, int threads, Mode mode, Map<Str
         }
         require(maxFileSize >= MIN_MAX_FILE_SIZE && maxFileSize <= MAX_MAX_FILE_SIZE,
                 "--max-size must be 64 KiB to 1 GiB: " + maxFileSize);
-        require(maxIo >= 8 && maxIo <= (16 << 20), "max I/O size must be 8 bytes to 16 MiB: " + maxIo);
+        require(maxIo >= 8 && maxIo <= (16 << 20), "--max-io must be 8 bytes to 16 MiB: " + maxIo);
         require(verifyEvery >= 1, "--verify-every must be at least 1: " + verifyEvery);
-        require(logLength >= 1, "the log length must be at least 1: " + logLength);
+        require(logLength >= 1, "--last-ops must be at least 1: " + logLength);
         Mix.validate(mix, mode);
         return this;
     }
