@@ -3,6 +3,7 @@ package org.daxfs.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,8 +55,9 @@ final class StressCommand extends ImageCommand {
     String mode;
 
     @Option(names = "--ops-mix", paramLabel = "NAME=WEIGHT,...",
-            description = "Operation weights that differ from the defaults; 0 turns one off. Operations: ${COMPLETION-CANDIDATES}.",
-            completionCandidates = OperationNames.class)
+            description = "Operation weights that differ from the defaults; 0 turns one off. The operations and their "
+                    + "default weights: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = DefaultWeights.class)
     String mix;
 
     @Option(names = "--max-size", paramLabel = "SIZE", converter = SizeConverter.class,
@@ -74,11 +76,11 @@ final class StressCommand extends ImageCommand {
             description = "Operations a failure report lists before the failing one (default 20).")
     Integer lastOps;
 
-    /** The names picocli lists in the help of --ops-mix. */
-    static final class OperationNames implements Iterable<String> {
+    /** What the help of --ops-mix lists: {@code read=200}, ... */
+    static final class DefaultWeights implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
-            return Operations.names().iterator();
+        public Iterator<String> iterator() {
+            return Operations.defaultWeights().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).iterator();
         }
     }
 

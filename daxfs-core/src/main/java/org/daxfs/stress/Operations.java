@@ -2,7 +2,9 @@ package org.daxfs.stress;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,6 +42,15 @@ public final class Operations {
             names.add(t.name());
         }
         return names;
+    }
+
+    /** Each operation's default weight on a thread's own file ({@code shared-read}: in disrupt mode), in table order. */
+    public static Map<String, Integer> defaultWeights() {
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        for (OperationType t : TABLE) {
+            weights.put(t.name(), t.defaultWeight());
+        }
+        return weights;
     }
 
     /** The row named {@code name}, or null. */
