@@ -72,12 +72,12 @@ final class FileData {
             return -1;
         }
         long n = Math.min(dst.byteSize(), size - pos);
-        ExtentTree tree = in.tree(journal.committed());
+        ExtentCache extents = cachedExtents(in);
         long done = 0;
         while (done < n) {
             long off = pos + done;
             long lblk = off / Block.SIZE;
-            Extent e = tree.next(lblk);
+            Extent e = extents.next(lblk);
             long len;
             if (e == null || e.logical() > lblk) {
                 long holeEnd = e == null ? Long.MAX_VALUE : e.logical() * Block.SIZE;
@@ -94,6 +94,25 @@ final class FileData {
             done += len;
         }
         return n;
+    }
+
+    /** The inode's extents in memory, built from the committed tree if need be. Context: inode lock held. */
+    private ExtentCache cachedExtents(Inode in) throws FsException {
+        ExtentCache c = in.extentCache;
+        if (c == null) {
+            c = ExtentCache.of(in.tree(journal.committed()).all());
+            in.extentCache = c;
+        }
+        return c;
+    }
+
+    /**
+     * The extent containing {@code lblk} or the next one, for writers: from the cache while it is valid,
+     * else from the tree (a writer that just changed the tree should not pay to rebuild the cache).
+     */
+    private Extent nextExtent(Inode in, long lblk) throws FsException {
+        ExtentCache c = in.extentCache;
+        return c != null ? c.next(lblk) : in.tree(journal.committed()).next(lblk);
     }
 
     private static long deviceOffset(Extent e, long fileOffset) {
@@ -126,7 +145,7 @@ final class FileData {
             while (done < len) {
                 long off = pos + done;
                 long lblk = off / Block.SIZE;
-                Extent e = in.tree(journal.committed()).next(lblk);
+                Extent e = nextExtent(in, lblk);
                 long n;
                 if (e != null && e.contains(lblk)) {
                     n = Math.min(len - done, e.end() * Block.SIZE - off);
@@ -323,7 +342,8 @@ final class FileData {
             }
         }
         long firstGone = (size + Block.SIZE - 1) / Block.SIZE;
-        List<Extent> beyond = size < old ? in.tree(journal.committed()).extents(firstGone, ExtentTree.MAX_LOGICAL) : List.of();
+        // Like ext4, a truncate that does not grow the file also drops blocks preallocated past the end.
+        List<Extent> beyond = size <= old ? in.tree(journal.committed()).extents(firstGone, ExtentTree.MAX_LOGICAL) : List.of();
         boolean manyTransactions = beyond.size() > REMOVE_BATCH;
         // An unlinked file is on the orphan list already, and must stay there after the truncate.
         boolean listedHere = manyTransactions && !in.onOrphanList;

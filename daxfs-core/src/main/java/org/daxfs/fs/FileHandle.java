@@ -122,6 +122,10 @@ public final class FileHandle implements AutoCloseable {
 
     private long doWrite(MemorySegment src, long position, boolean atEnd) throws FsException {
         checkWritable();
+        if (position < 0) {
+            // pwrite(2) refuses a negative offset even on an O_APPEND descriptor.
+            throw FsException.atOffset(Errno.EINVAL, position, "negative position");
+        }
         inode.lock.writeLock().lock();
         try {
             fs.checkWritable();

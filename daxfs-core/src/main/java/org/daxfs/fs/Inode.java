@@ -32,6 +32,8 @@ final class Inode {
     boolean freed;
     /** On the orphan list (changed under the journal lock). */
     boolean onOrphanList;
+    /** The extents in memory for data lookups, or null until the next read builds it. */
+    volatile ExtentCache extentCache;
 
     Inode(long ino, InodeRecord record) {
         this.ino = ino;
@@ -58,9 +60,13 @@ final class Inode {
     void joinTransaction(Transaction txn) {
         InodeRecord saved = record.copy();
         boolean savedDirty = dirty;
+        // The transaction may change the extent tree: the cached copy goes now and once more at the end.
+        extentCache = null;
+        txn.onCommit(() -> extentCache = null);
         txn.onAbort(() -> {
             record = saved;
             dirty = savedDirty;
+            extentCache = null;
         });
     }
 

@@ -1,0 +1,96 @@
+package org.daxfs.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The benchmark states set up, work and clean up on every peer; sizes kept small so the build stays fast. */
+class FixturesTest {
+    private static final long SMALL_DEVICE = 64L << 20;
+    private static final long SMALL_FILE = 4L << 20;
+
+    @ParameterizedTest
+    @EnumSource(Peer.class)
+    void fileFixtureHoldsAFilledFileThatReadsBackWrites(Peer peer) throws IOException {
+        FileFixture fixture = new FileFixture();
+        fixture.peer = peer;
+        fixture.setUp(SMALL_DEVICE, SMALL_FILE);
+        try {
+            ByteBuffer filled = ByteBuffer.allocateDirect(8);
+            fixture.file().readFully(filled, SMALL_FILE - 8);
+            assertFalse(filled.flip().getLong() == 0, "the fill reaches the end of the file");
+
+            ByteBuffer out = ByteBuffer.allocateDirect(RandomIoBenchmark.IO_SIZE);
+            out.putLong(0, 0x1234_5678_9ABC_DEF0L);
+            fixture.file().writeFully(out, 8192);
+            ByteBuffer in = ByteBuffer.allocateDirect(RandomIoBenchmark.IO_SIZE);
+            fixture.file().readFully(in, 8192);
+            assertEquals(0x1234_5678_9ABC_DEF0L, in.getLong(0));
+
+            assertThrows(IOException.class, () -> fixture.file().readFully(ByteBuffer.allocate(16), SMALL_FILE - 8),
+                    "a read past the end is reported, not silently short");
+        } finally {
+            fixture.tearDown();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Peer.class)
+    void volumeFixtureRunsTheSmallFileCycleAndFreesTheName(Peer peer) throws IOException {
+        VolumeFixture fixture = new VolumeFixture();
+        fixture.peer = peer;
+        fixture.setUp();
+        try {
+            Volume volume = fixture.volume();
+            for (int round = 0; round < 3; round++) {
+                try (PositionalFile file = volume.create("f")) {
+                    file.writeFully(ByteBuffer.allocateDirect(SmallFileBenchmark.FILE_SIZE), 0);
+                }
+                volume.delete("f");
+            }
+            assertThrows(IOException.class, () -> volume.delete("f"));
+        } finally {
+            fixture.tearDown();
+        }
+    }
+
+    @Test
+    void tmpfsVolumeRemovesItsDirectory() throws IOException {
+        ChannelVolume volume = ChannelVolume.tmpfs();
+        volume.create("left-behind").close();
+        volume.close();
+        assertFalse(Files.exists(volume.root()));
+    }
+
+    @Test
+    void sequentialCopyCopiesTheWholeMegabyte() {
+        SequentialCopy limit = new SequentialCopy();
+        limit.setUp();
+        try {
+            limit.copy();
+            assertEquals(0x5A, limit.target().get(ValueLayout.JAVA_BYTE, SequentialIoBenchmark.IO_SIZE - 1));
+        } finally {
+            limit.tearDown();
+        }
+    }
+
+    @Test
+    void randomCopyCopiesAWholeBlock() {
+        RandomCopy limit = new RandomCopy();
+        limit.setUp(SMALL_FILE);
+        try {
+            limit.copy();
+            assertEquals(0x5A, limit.target().get(ValueLayout.JAVA_BYTE, RandomIoBenchmark.IO_SIZE - 1));
+        } finally {
+            limit.tearDown();
+        }
+    }
+}
