@@ -31,12 +31,12 @@ class StressCommandTest {
     void createsTheImageRunsAndSummarises() {
         Path img = dir.resolve("new.img");
         // Images in the temporary directory sit on a disk, where every commit's msync waits for it: few operations.
-        Cli.Result r = Cli.run("stress", img.toString(), "--ops", "600", "--seed", "5");
+        Cli.Result r = Cli.run("stress", img.toString(), "--ops", "400", "--seed", "5");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(256L << 20, img.toFile().length());
         List<String> lines = r.out().lines().toList();
         assertEquals("creating " + img + ": 256 MiB, sparse", lines.getFirst());
-        assertTrue(lines.get(1).matches("stress " + img + ": 600 operations in \\d+\\.\\d s \\(\\d+ ops/s\\), mode single, "
+        assertTrue(lines.get(1).matches("stress " + img + ": 400 operations in \\d+\\.\\d s \\(\\d+ ops/s\\), mode single, "
                 + "1 thread, seed 5"), lines.get(1));
         assertTrue(lines.stream().anyMatch(l -> l.matches("  read +\\d+")), r.out());
         assertTrue(lines.stream().anyMatch(l -> l.matches("  write +\\d+")), r.out());
@@ -45,9 +45,9 @@ class StressCommandTest {
         assertEquals("stress OK", lines.getLast());
         assertEquals("", r.err());
 
-        Cli.Result again = Cli.run("stress", img.toString(), "--ops", "300", "--threads", "3", "--max-size", "1M");
+        Cli.Result again = Cli.run("stress", img.toString(), "--ops", "200", "--threads", "3", "--max-size", "1M");
         assertEquals(0, again.exitCode(), again.toString());
-        assertTrue(again.out().startsWith("stress " + img + ": 300 operations"), again.out());
+        assertTrue(again.out().startsWith("stress " + img + ": 200 operations"), again.out());
         assertTrue(again.out().contains("mode multi, 3 threads"), again.out());
         assertEquals("clean", fsckSummary(img));
     }
@@ -55,7 +55,7 @@ class StressCommandTest {
     @Test
     void disruptModeWithAMix() {
         Path img = dir.resolve("d.img");
-        Cli.Result r = Cli.run("stress", img.toString(), "--mode", "disrupt", "--ops", "1000", "--seed", "9",
+        Cli.Result r = Cli.run("stress", img.toString(), "--mode", "disrupt", "--ops", "600", "--seed", "9",
                 "--ops-mix", "shared-read=600,append=0", "--max-size", "512K", "--verify-every", "50");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("mode disrupt, 3 threads, seed 9"), r.out());
