@@ -4,8 +4,9 @@ import org.daxfs.FsException;
 
 /**
  * Sets or clears the per-file DAX flag (mostly flipping it, sometimes setting what it already is). The
- * flag must read back as set, and the contents must not change: later reads and whole-file checks see to
- * that.
+ * flag must read back as set, and the contents must not change: the whole file is compared right after.
+ * (Today the flag is only stored; once files without it go through a page cache, a flip must write back
+ * and drop cached pages, and this is where losing them would show.)
  */
 final class DaxFlagOp implements Operation {
     private final boolean on;
@@ -28,6 +29,11 @@ final class DaxFlagOp implements Operation {
     public Outcome perform(TestedFile file) throws FsException {
         file.setDax(on);
         return Outcome.ok(file.stat().isDax() ? 1 : 0);
+    }
+
+    @Override
+    public boolean checksWholeFileAfter() {
+        return true;
     }
 
     @Override

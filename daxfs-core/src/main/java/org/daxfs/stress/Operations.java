@@ -8,8 +8,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The table of operation types: one row per kind, with its name, weights, modes and generator. Adding an
- * operation (punch hole, zero, collapse and insert range, mapped reads and writes) is one class and one row.
+ * The table of operation types: one row per kind, with its name, weights, modes and generator.
+ *
+ * <p>Adding an operation (punch hole, zero, collapse and insert range, mapped reads and writes) is one class
+ * and one row: the class draws its parameters (from {@link Choices}, with the cases Linux rejects now and
+ * then), applies itself to the {@link FileModel} (which gains the operation's Linux semantics, errors
+ * included) and to the {@link TestedFile} (which gains the engine call, forwarded by {@link DaxFile}), and
+ * says whether it changes the allocation. A range operation that removes blocks also belongs in the
+ * disruptor's weights, and its readers then check old-or-new-or-zero as {@link SharedReadOp} does.
  */
 public final class Operations {
     private static final Set<Mode> ALL = EnumSet.allOf(Mode.class);
