@@ -48,6 +48,21 @@ class StressModesTest {
                 .withMix(Map.of("shared-read", 2000)).withOps(OPS / 2));
     }
 
+    @Test
+    void progressIsReportedUpToTheTotal() throws Exception {
+        List<long[]> calls = new java.util.ArrayList<>();
+        try (Device device = StressTesting.formatted(64)) {
+            StressOptions o = StressOptions.defaults().withSeed(16).withMode(Mode.MULTI, 2).withMaxFileSize(256 << 10)
+                    .withOps(1000);
+            StressRun.run(device, o, (done, total) -> calls.add(new long[] {done, total}));
+        }
+        assertEquals(4, calls.size(), "every 256 operations, and at the end");
+        for (int i = 0; i < calls.size(); i++) {
+            assertEquals(i == 3 ? 1000 : 256L * (i + 1), calls.get(i)[0]);
+            assertEquals(1000, calls.get(i)[1]);
+        }
+    }
+
     private static StressResult run(StressOptions options) throws Exception {
         try (Device device = StressTesting.formatted(256)) {
             StressResult r = StressRun.run(device, options, StressListener.none());
