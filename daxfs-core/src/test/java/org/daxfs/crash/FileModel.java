@@ -175,9 +175,10 @@ final class FileModel {
     }
 
     private String describeBadByte(byte[] r, int o, boolean[] ok, WriteLog log) {
-        int runEnd = o;
-        while (runEnd < r.length && !ok[runEnd]) {
-            runEnd++;
+        int window = Math.min(r.length, o + CrashTesting.BLOCK) - o;
+        int unexplained = 0;
+        for (int i = o; i < o + window; i++) {
+            unexplained += ok[i] ? 0 : 1;
         }
         StringBuilder sb = new StringBuilder();
         sb.append(exact() ? "fsynced content lost (" + baseWhy + ", no change since): "
@@ -197,7 +198,8 @@ final class FileModel {
         }
         sb.append("; bytes there: ").append(CrashTesting.hex(r, o, 32));
         sb.append("; they look like: ").append(log.attribute(r, o, id));
-        sb.append("; unexplained bytes run to offset ").append(runEnd).append(" of size ").append(r.length);
+        sb.append("; ").append(unexplained).append(" of the ").append(window).append(" bytes from there are unexplained; file size ")
+                .append(r.length);
         return sb.toString();
     }
 }
