@@ -97,6 +97,22 @@ class CheckerSelfTest {
     }
 
     @Test
+    void lostOrderedDataFlushIsCaught() throws Exception {
+        // The write into a hole gets blocks of a deleted file; if its data flush were lost (or came after
+        // the commit), the crash image would map those blocks with the deleted file's bytes.
+        StaleBlocks stale = new StaleBlocks(w);
+        int a = w.create("/a", true);
+        long dataStart = stale.blocks.stream().min(Long::compare).orElseThrow() * CrashTesting.BLOCK;
+        w.device.losePersists((off, len) -> off >= dataStart);
+        w.write(a, 0, 2 * CrashTesting.BLOCK);
+        w.device.losePersists(null);
+        stale.assertReused(w.fs, "/a");
+        String p = check(crashNow());
+        assertNotNull(p, "stale bytes of a deleted file must be reported");
+        assertTrue(p.contains("byte not explained") && p.contains("write gen 1 "), p);
+    }
+
+    @Test
     void halfDoneRenameIsCaught() throws Exception {
         w.create("/a", false);
         w.create("/b", false);
