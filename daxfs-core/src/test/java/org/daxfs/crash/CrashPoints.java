@@ -59,7 +59,8 @@ final class CrashPoints implements PersistPointDevice.Hook {
         if (subsetEvery > 0 && point % subsetEvery == 0) {
             if (scale >= 2) {
                 for (double keep : SUBSET_KEEPS) {
-                    if (!checkAt(point, keep, recoveryEvery > 0 && point % recoveryEvery == 0 ? 0.5 : 0)) {
+                    // Recovery itself is crashed for one of the images only: it has many persist points.
+                    if (!checkAt(point, keep, keep == 0.5 && recoveryEvery > 0 && point % recoveryEvery == 0 ? 0.5 : 0)) {
                         return;
                     }
                 }
