@@ -84,7 +84,7 @@ final class DemoCommand extends BaseCommand {
             requireDaxFs(device);
         } else {
             step("creating " + image + ": " + Sizes.format(IMAGE_SIZE) + ", sparse");
-            device = Devices.createImage(image, IMAGE_SIZE);
+            device = Images.create(image, IMAGE_SIZE, false, err());
         }
         try (device) {
             step("formatting");

@@ -32,6 +32,22 @@ final class Images {
         return Devices.open(image, options);
     }
 
+    /**
+     * Creates a sparse image file of {@code size} bytes (replacing an existing file when {@code replace})
+     * and opens it.
+     */
+    static Device create(Path image, long size, boolean replace, PrintWriter err) throws FsException {
+        if (replace) {
+            try {
+                Files.deleteIfExists(image);
+            } catch (java.io.IOException e) {
+                throw FsException.wrap(Errno.EIO, image.toString(), -1, "cannot replace: " + e.getMessage(), e);
+            }
+        }
+        Devices.createImage(image, size);
+        return open(image, false, err);
+    }
+
     /** Opens and mounts an image; closing the result unmounts it and then releases the device. */
     static MountedImage mount(Path image, boolean readOnly, PrintWriter err) throws FsException {
         Device device = open(image, readOnly, err);

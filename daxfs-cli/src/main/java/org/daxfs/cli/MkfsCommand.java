@@ -45,7 +45,7 @@ final class MkfsCommand extends ImageCommand {
             throw usageError("Invalid value for option '--size': " + size + " is less than one "
                     + Device.BLOCK_SIZE + "-byte block");
         }
-        try (Device device = size == null ? Images.open(image, false, err()) : Devices.createImage(image, bytes)) {
+        try (Device device = size == null ? Images.open(image, false, err()) : Images.create(image, bytes, existing > 0, err())) {
             out().println("formatting " + image + ": " + Sizes.formatExact(device.size()));
             out().flush();
             try (ProgressBar bar = ProgressBar.onTerminal(err(), "formatting")) {

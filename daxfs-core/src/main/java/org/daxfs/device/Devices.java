@@ -126,6 +126,8 @@ public final class Devices {
             handedOver = true;
             closeQuietly(channel);
             return device;
+        } catch (FsException e) {
+            throw e;
         } catch (IOException e) {
             throw toFsException(e, path);
         } finally {

@@ -133,6 +133,7 @@ final class LinuxCalls {
     }
 
     /** strerror(errno), or just the number when libc has no text for it. */
+    @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
     static String describe(int errno) {
         if (STRERROR == null) {
             return "errno " + errno;
@@ -184,6 +185,7 @@ final class LinuxCalls {
         }
     }
 
+    @SuppressWarnings("restricted") // downcalls are the point of this class
     private static MethodHandle find(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Optional<MemorySegment> symbol = LINKER.defaultLookup().find(name);
         return symbol.map(s -> LINKER.downcallHandle(s, descriptor, options)).orElse(null);

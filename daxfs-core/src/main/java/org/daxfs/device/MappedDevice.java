@@ -70,6 +70,11 @@ public final class MappedDevice extends AbstractDevice {
         this.resources = resources;
     }
 
+    /** How persist works on this mapping (for tests and diagnostics). */
+    Persistence persistence() {
+        return persistence;
+    }
+
     @Override
     public String describe() {
         return description;

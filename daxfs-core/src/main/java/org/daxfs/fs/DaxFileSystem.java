@@ -1179,8 +1179,8 @@ public final class DaxFileSystem implements AutoCloseable {
         try {
             in.opens--;
             free = in.opens == 0 && in.record.nlink == 0 && !in.freed;
-            if (!free && in.dirty && !in.freed && shutdown == null && !closed && !options.readOnly()) {
-                data.fsync(in, true);
+            if (!free && in.opens == 0 && shutdown == null && !closed && !options.readOnly()) {
+                data.writeBack(in);
             }
             if (free && shutdown == null && !closed) {
                 freeInode(in);

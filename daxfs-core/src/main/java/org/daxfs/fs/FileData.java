@@ -325,12 +325,14 @@ final class FileData {
         long firstGone = (size + Block.SIZE - 1) / Block.SIZE;
         List<Extent> beyond = size < old ? in.tree(journal.committed()).extents(firstGone, ExtentTree.MAX_LOGICAL) : List.of();
         boolean manyTransactions = beyond.size() > REMOVE_BATCH;
+        // An unlinked file is on the orphan list already, and must stay there after the truncate.
+        boolean listedHere = manyTransactions && !in.onOrphanList;
         try (Transaction txn = journal.begin()) {
             in.joinTransaction(txn);
             in.record.size = size;
             in.record.mtime = now;
             in.record.ctime = now;
-            if (manyTransactions) {
+            if (listedHere) {
                 orphans.add(txn, in);
             } else if (!beyond.isEmpty()) {
                 freeExtents(txn, in, in.tree(txn).remove(firstGone, ExtentTree.MAX_LOGICAL));
@@ -340,10 +342,10 @@ final class FileData {
         }
         if (manyTransactions) {
             removeFrom(in, firstGone);
+        }
+        if (listedHere) {
             try (Transaction txn = journal.begin()) {
-                in.joinTransaction(txn);
                 orphans.remove(txn, in);
-                table.write(txn, in);
                 txn.commit();
             }
         }
@@ -392,6 +394,20 @@ final class FileData {
     // ---- fsync -----------------------------------------------------------------------------------
 
     /**
+     * Writes the inode's record if attributes changed in memory, without flushing data (close does this:
+     * data in new blocks is already durable, overwrites wait for fsync). Context: inode lock exclusive.
+     */
+    void writeBack(Inode in) throws FsException {
+        if (in.dirty && !in.freed) {
+            try (Transaction txn = journal.begin()) {
+                in.joinTransaction(txn);
+                table.write(txn, in);
+                txn.commit();
+            }
+        }
+    }
+
+    /**
      * Makes the file's data and (unless {@code dataOnly} finds nothing that needs it) its attributes
      * durable. Context: inode lock held exclusive.
      */
@@ -408,13 +424,7 @@ final class FileData {
             }
         }
         in.dirtyData.clear();
-        if (in.dirty && !in.freed) {
-            // fdatasync may skip pure time changes, but the size is always in the record with them.
-            try (Transaction txn = journal.begin()) {
-                in.joinTransaction(txn);
-                table.write(txn, in);
-                txn.commit();
-            }
-        }
+        // fdatasync could skip pure time changes, but the size travels in the same record.
+        writeBack(in);
     }
 }

@@ -122,13 +122,13 @@ class DeviceContractTest {
     void directAccessSeesAndMakesTheSameBytesAsReadAndWrite(Kind kind) throws Exception {
         try (Device device = kind.create(dir)) {
             if (!kind.directAccess) {
-                try (DeviceSection section = device.enter()) {
+                try (DeviceSection _ = device.enter()) {
                     assertErrno(Errno.EOPNOTSUPP, () -> device.directAccess(0, 4096));
                 }
                 return;
             }
             write(device, 8192, pattern(3, 4096));
-            try (DeviceSection section = device.enter()) {
+            try (DeviceSection _ = device.enter()) {
                 MemorySegment block = device.directAccess(8192, 4096);
                 assertEquals(4096, block.byteSize());
                 assertArrayEquals(pattern(3, 4096), block.toArray(ValueLayout.JAVA_BYTE));
@@ -169,7 +169,7 @@ class DeviceContractTest {
         assumeTrue(kind.directAccess);
         try (Device device = kind.create(dir)) {
             MemorySegment block;
-            try (DeviceSection section = device.enter()) {
+            try (DeviceSection _ = device.enter()) {
                 block = device.directAccess(4096, 4096);
                 block.set(ValueLayout.JAVA_INT, 0, 42);
             }
@@ -206,7 +206,7 @@ class DeviceContractTest {
     @EnumSource(Kind.class)
     void closeFromInsideASectionIsRefusedAndKeepsTheDeviceUsable(Kind kind) throws Exception {
         try (Device device = kind.create(dir)) {
-            try (DeviceSection section = device.enter()) {
+            try (DeviceSection _ = device.enter()) {
                 assertThrows(IllegalStateException.class, device::close);
                 assertThrows(IllegalStateException.class, device::kill);
                 assertTrue(device.isAlive());
@@ -253,7 +253,7 @@ class DeviceContractTest {
             assertArrayEquals(new byte[1024], read(device, 8192, 1024));
             assertArrayEquals(new byte[512], read(device, 8192 + 1536, 512));
             if (kind.directAccess) {
-                try (DeviceSection section = device.enter()) {
+                try (DeviceSection _ = device.enter()) {
                     FsException direct = assertErrno(Errno.EIO, () -> device.directAccess(8192, 4096));
                     assertEquals(8192 + 1024, direct.offset());
                     assertEquals(1024, device.directAccess(8192, 1024).byteSize());

@@ -266,6 +266,20 @@ class DaxFileSystemTest {
     }
 
     @Test
+    void truncatingAnUnlinkedOpenFileKeepsItOnTheOrphanList() throws Exception {
+        long free = fs.statfs().freeBlocks();
+        FileHandle h = fs.open("/gone", OpenFlag.WRITE, OpenFlag.CREATE);
+        for (int i = 0; i < 300; i++) {
+            h.write(ByteBuffer.wrap(pattern(i, 10)), i * 8192L);
+        }
+        fs.unlink("/gone");
+        h.truncate(4096);
+        // Crash with the handle still open: mount must still find the inode and free it.
+        fs = DaxFileSystem.mount(device, MountOptions.defaults());
+        assertEquals(free, fs.statfs().freeBlocks());
+    }
+
+    @Test
     void symlinksShortAndLong() throws Exception {
         fs.mkdir("/real", 0755);
         writeFile(fs, "/real/file", bytes("target"));
