@@ -28,7 +28,7 @@ final class CrashPoints implements PersistPointDevice.Hook {
     /** Check a random subset at points divisible by this; 0 never. */
     int subsetEvery = scale >= 2 ? 1 : 3;
     /** Crash recovery too at points divisible by this; 0 never. */
-    int recoveryEvery = scale >= 2 ? 5 : 23;
+    int recoveryEvery = scale >= 2 ? 11 : 23;
     private String failure;
     private int checkedPoints;
 
