@@ -44,6 +44,8 @@ final class Workload {
     final Map<Integer, FileHandle> handles = new HashMap<>();
     /** Files unlinked while open: alive until their handle closes. */
     final Set<Integer> openUnlinked = new LinkedHashSet<>();
+    /** Set for workloads that fill the device: ENOSPC and short writes are then expected outcomes. */
+    boolean fillsDevice;
     /** Operations run, by kind, to show the mix did what it should. */
     final Map<String, Integer> counts = new HashMap<>();
 
@@ -94,14 +96,51 @@ final class Workload {
         long gen = model.writes.record(id, off, len, model.op + 1);
         byte[] b = CrashTesting.data(gen, off, len);
         model.begin("write " + len + " bytes at " + off + " to #" + id + " (size " + fm.size() + ")", model.before);
-        fm.events.add(new FileModel.Write(gen, off, len, model.op));
+        FileModel.Write event = new FileModel.Write(gen, off, len, model.op);
+        fm.events.add(event);
         if (off + len > fm.size()) {
             fm.allowSizes(fm.size(), off + len);
         }
+        byte[] before = fm.content.clone();
         fm.applyWrite(off, b);
-        CrashTesting.writeFully(handle(id), b, off);
+        int n = writeOrShort(handle(id), b, off, false);
+        if (n < len) {
+            shortWrite(fm, event, before, b, n);
+        }
         model.end();
-        count(off % CrashTesting.BLOCK == 0 && len % CrashTesting.BLOCK == 0 ? "write aligned" : "write unaligned");
+        count(n < len ? "write short (ENOSPC)"
+                : off % CrashTesting.BLOCK == 0 && len % CrashTesting.BLOCK == 0 ? "write aligned" : "write unaligned");
+    }
+
+    /**
+     * Writes (or appends) {@code b}; returns how much was written. A short write, or ENOSPC with nothing
+     * written, is allowed only on a workload made to fill the device.
+     */
+    private int writeOrShort(FileHandle h, byte[] b, long off, boolean append) throws FsException {
+        int n;
+        try {
+            n = append ? h.append(ByteBuffer.wrap(b)) : h.write(ByteBuffer.wrap(b), off);
+        } catch (FsException e) {
+            if (e.errno() != Errno.ENOSPC || !fillsDevice) {
+                throw e;
+            }
+            n = 0;
+        }
+        if (n < b.length && !fillsDevice) {
+            throw new AssertionError("short write: " + n + " of " + b.length + " bytes at " + off + " of " + h.path());
+        }
+        return n;
+    }
+
+    /** The device filled up after {@code n} bytes: the model keeps only those. */
+    private static void shortWrite(FileModel fm, FileModel.Write event, byte[] before, byte[] b, int n) {
+        fm.content = before;
+        if (n > 0) {
+            fm.applyWrite(event.off(), Arrays.copyOf(b, n));
+        }
+        fm.events.set(fm.events.indexOf(event), new FileModel.Write(event.gen(), event.off(), n, event.op()));
+        fm.sizeWindow.remove(fm.sizeWindow.size() - 1);
+        fm.allowSizes(before.length, fm.size());
     }
 
     void append(int id, int len) throws FsException {
@@ -110,15 +149,17 @@ final class Workload {
         long gen = model.writes.record(id, off, len, model.op + 1);
         byte[] b = CrashTesting.data(gen, off, len);
         model.begin("append " + len + " bytes to #" + id + " at " + off, model.before);
-        fm.events.add(new FileModel.Write(gen, off, len, model.op));
+        FileModel.Write event = new FileModel.Write(gen, off, len, model.op);
+        fm.events.add(event);
         fm.allowSizes(off, off + len);
+        byte[] before = fm.content.clone();
         fm.applyWrite(off, b);
-        int n = handle(id).append(ByteBuffer.wrap(b));
-        if (n != len) {
-            throw new AssertionError("short append: " + n + " of " + len);
+        int n = writeOrShort(handle(id), b, off, true);
+        if (n < len) {
+            shortWrite(fm, event, before, b, n);
         }
         model.end();
-        count("append");
+        count(n < len ? "append short (ENOSPC)" : "append");
     }
 
     void fsync(int id, boolean dataOnly) throws FsException {
@@ -153,16 +194,26 @@ final class Workload {
         boolean extends_ = !keepSize && off + len > fm.size();
         model.begin("allocate #" + id + " [" + off + ", " + (off + len) + ")" + (keepSize ? " keep-size" : "")
                 + " (size " + fm.size() + ")", model.before);
+        long oldSize = fm.size();
         if (extends_) {
             fm.allowSizes(off + len, off + len);
             fm.applyTruncate(off + len);
         }
-        handle(id).allocate(off, len, keepSize);
-        if (extends_) {
+        Errno got = call(() -> handle(id).allocate(off, len, keepSize));
+        if (got != null && !(got == Errno.ENOSPC && fillsDevice)) {
+            expectOutcome(null, got);
+        }
+        if (got != null) {
+            // "ENOSPC leaves what was allocated, size unchanged."
+            if (extends_) {
+                fm.applyTruncate(oldSize);
+                fm.sizeWindow.remove(fm.sizeWindow.size() - 1);
+            }
+        } else if (extends_) {
             fm.sizeSynced();
         }
         model.end();
-        count(keepSize ? "allocate keep-size" : "allocate");
+        count((keepSize ? "allocate keep-size" : "allocate") + (got != null ? " (ENOSPC)" : ""));
     }
 
     /** rename(from, to, flags); returns the errno the model predicted (null: success). */
@@ -334,6 +385,11 @@ final class Workload {
         int id = live.get(rnd.nextInt(live.size()));
         FileModel fm = model.files.get(id);
         long size = fm.size();
+        if (fillsDevice && rnd.nextInt(10) == 0) {
+            // Take what room there is (preallocated past EOF, so it costs nothing to check), and ENOSPC.
+            allocate(id, size, 1 + rnd.nextInt(16 << 20), true);
+            return;
+        }
         if (roll < 34) {
             randomWrite(id, size);
         } else if (roll < 40) {
