@@ -10,7 +10,8 @@ import java.util.Random;
  * state right after the previous persist). At a sample of points it also keeps a random subset of the
  * unpersisted 64-byte lines (probabilities 0.1, 0.5, 0.9 in turn), which tears journal records, home
  * blocks and ordered data; and at a sparser sample it crashes the recovery of that image at each of its own
- * persist points. How dense the samples are is the size knob: at scale 1 every third point gets a random
+ * persist points, and at another sample it mounts the image read-only first (the view the command-line
+ * tools get) and compares it with the read-write recovery. How dense the samples are is the size knob: at scale 1 every third point gets a random
  * subset; at scale N >= 2 every point gets all three.
  *
  * <p>The first problem stops further checking (the workload call in progress finishes, then
@@ -29,6 +30,8 @@ final class CrashPoints implements PersistPointDevice.Hook {
     int subsetEvery = scale >= 2 ? 1 : 3;
     /** Crash recovery too at points divisible by this; 0 never. */
     int recoveryEvery = scale >= 2 ? 11 : 23;
+    /** Also mount read-only (and compare) at points divisible by this; 0 never. */
+    int readOnlyEvery = scale >= 2 ? 2 : 4;
     private String failure;
     private int checkedPoints;
 
@@ -84,7 +87,9 @@ final class CrashPoints implements PersistPointDevice.Hook {
 
     private boolean checkAt(int point, double keep, double recoveryKeep) {
         Random rnd = new Random(seed * 1_000_003L + point * 31L + (long) (keep * 1000));
-        String p = new RecoveryChecker(w.model, stats).check(w.simulator().crash(rnd, keep), recoveryKeep, rnd);
+        RecoveryChecker checker = new RecoveryChecker(w.model, stats);
+        checker.readOnlyToo = readOnlyEvery > 0 && point % readOnlyEvery == 0;
+        String p = checker.check(w.simulator().crash(rnd, keep), recoveryKeep, rnd);
         if (p != null) {
             failure = "seed " + seed + ", crash before persist point " + point + " (keep " + keep + " of the unpersisted lines"
                     + (recoveryKeep > 0 ? ", recovery crashed too" : "") + "), " + w.model.where() + ":\n" + p

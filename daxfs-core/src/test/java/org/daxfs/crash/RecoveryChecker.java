@@ -16,6 +16,7 @@ import org.daxfs.fs.DaxFileSystem;
 import org.daxfs.fs.DirEntry;
 import org.daxfs.fs.FileHandle;
 import org.daxfs.fs.FileType;
+import org.daxfs.fs.MountOptions;
 import org.daxfs.fs.OpenFlag;
 import org.daxfs.fs.Stat;
 
@@ -42,10 +43,12 @@ final class RecoveryChecker {
         long bytes;
         long matchedAfter;
         long recoveryImages;
+        long readOnlyImages;
 
         @Override
         public String toString() {
-            return images + " crash images (" + recoveryImages + " of them crashed during recovery), " + files
+            return images + " crash images (" + recoveryImages + " of them crashed during recovery, " + readOnlyImages
+                    + " also mounted read-only), " + files
                     + " files checked (" + exactFiles + " fsynced and unchanged, so exact), " + bytes
                     + " bytes, " + matchedAfter + " images showed the interrupted call's new namespace";
         }
@@ -54,6 +57,8 @@ final class RecoveryChecker {
     private final CrashModel model;
     private final Stats stats;
     private final boolean fsckBeforeMount;
+    /** Also mount read-only first and compare (see {@link ReadOnlyView}). */
+    boolean readOnlyToo;
 
     RecoveryChecker(CrashModel model, Stats stats) {
         this(model, stats, true);
@@ -86,6 +91,14 @@ final class RecoveryChecker {
             String f = CrashTesting.fsckProblems(image);
             if (f != null) {
                 return "before mount: " + f;
+            }
+        }
+        ReadOnlyView ro = null;
+        if (readOnlyToo) {
+            ro = new ReadOnlyView();
+            String p = ro.read(image);
+            if (p != null) {
+                return p;
             }
         }
         DaxFileSystem fs;
@@ -121,7 +134,7 @@ final class RecoveryChecker {
         Map<String, byte[]> contents;
         try {
             SortedMap<String, Namespace.Found> found = walk(fs);
-            Namespace matched = match(found);
+            Namespace matched = match(found, true);
             if (matched == null) {
                 return "namespace is neither the one before nor the one after the interrupted call:\n  before: "
                         + model.before + "\n    diff: " + model.before.diff(found, model::inoOf)
@@ -129,9 +142,15 @@ final class RecoveryChecker {
                         + "\n  found:  " + found.keySet();
             }
             contents = new LinkedHashMap<>();
-            String p = checkFiles(fs, matched, contents);
+            String p = checkFiles(fs, matched, contents, true);
             if (p != null) {
                 return p;
+            }
+            if (ro != null) {
+                p = ro.compare(found, contents);
+                if (p != null) {
+                    return p;
+                }
             }
             p = probeWrites(fs);
             if (p != null) {
@@ -147,19 +166,68 @@ final class RecoveryChecker {
         return checkRemount(image, contents);
     }
 
-    private Namespace match(SortedMap<String, Namespace.Found> found) {
+    /**
+     * What a read-only mount shows (journal replayed in memory only, orphans left alone): it must be what
+     * the read-write recovery shows, and the mount must write nothing to the image.
+     */
+    private final class ReadOnlyView {
+        private SortedMap<String, Namespace.Found> found;
+        private final Map<String, byte[]> contents = new LinkedHashMap<>();
+
+        String read(CrashSimulatorDevice image) throws FsException {
+            // A crash image starts with nothing unpersisted; a mount that writes leaves unpersisted lines
+            // or adds persists.
+            int persistsBefore = image.persistCount();
+            long unpersistedBefore = image.unpersistedLines();
+            try (DaxFileSystem fs = DaxFileSystem.mount(image, new MountOptions(true, 0, 0))) {
+                found = walk(fs);
+                Namespace matched = match(found, false);
+                if (matched == null) {
+                    return "read-only mount: namespace is neither the one before nor the one after the interrupted call: "
+                            + found.keySet();
+                }
+                String p = checkFiles(fs, matched, contents, false);
+                if (p != null) {
+                    return "read-only mount: " + p;
+                }
+            } catch (FsException e) {
+                return "read-only mount failed: " + stackOf(e);
+            }
+            if (image.persistCount() != persistsBefore || image.unpersistedLines() != unpersistedBefore) {
+                return "a read-only mount wrote to the image (" + (image.persistCount() - persistsBefore) + " persists, "
+                        + image.unpersistedLines() + " unpersisted lines)";
+            }
+            stats.readOnlyImages++;
+            return null;
+        }
+
+        String compare(SortedMap<String, Namespace.Found> rwFound, Map<String, byte[]> rwContents) {
+            if (!found.equals(rwFound)) {
+                return "read-only and read-write mounts of one crash image disagree on the tree:\n  ro: " + found
+                        + "\n  rw: " + rwFound;
+            }
+            for (Map.Entry<String, byte[]> e : contents.entrySet()) {
+                if (!Arrays.equals(e.getValue(), rwContents.get(e.getKey()))) {
+                    return "read-only and read-write mounts of one crash image disagree on the content of " + e.getKey();
+                }
+            }
+            return null;
+        }
+    }
+
+    private Namespace match(SortedMap<String, Namespace.Found> found, boolean count) {
         if (model.before.diff(found, model::inoOf) == null) {
             return model.before;
         }
         if (model.after.diff(found, model::inoOf) == null) {
-            stats.matchedAfter++;
+            stats.matchedAfter += count ? 1 : 0;
             return model.after;
         }
         return null;
     }
 
     /** Checks each file of the matched namespace once; fills {@code contents} (path -> bytes) for the remount check. */
-    private String checkFiles(DaxFileSystem fs, Namespace ns, Map<String, byte[]> contents) throws FsException {
+    private String checkFiles(DaxFileSystem fs, Namespace ns, Map<String, byte[]> contents, boolean count) throws FsException {
         for (Map.Entry<String, Namespace.Node> e : ns.nodes().entrySet()) {
             Namespace.Node n = e.getValue();
             if (n.dir() || !ns.pathsOf(n.id()).get(0).equals(e.getKey())) {
@@ -168,10 +236,10 @@ final class RecoveryChecker {
             FileModel fm = model.files.get(n.id());
             byte[] r = CrashTesting.readFile(fs, e.getKey());
             contents.put(e.getKey(), r);
-            stats.files++;
-            stats.bytes += r.length;
-            if (fm.exact()) {
-                stats.exactFiles++;
+            if (count) {
+                stats.files++;
+                stats.bytes += r.length;
+                stats.exactFiles += fm.exact() ? 1 : 0;
             }
             String p = fm.checkContent(r, model.writes);
             if (p != null) {
