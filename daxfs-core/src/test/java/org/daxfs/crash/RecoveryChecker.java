@@ -27,7 +27,9 @@ import org.daxfs.fs.Stat;
  * after unmount fsck is clean and a remount shows the same files and contents (recovery is stable).
  *
  * <p>Optionally it also crashes the recovery itself at each of its persist points and checks those images
- * against the same model (recovery must be restartable: Chipmunk and FlyTrap found most bugs there).
+ * against the same model (recovery must be restartable: Chipmunk and FlyTrap found most bugs there), and
+ * mounts the image read-only first, which must write nothing and show the same tree and bytes as the
+ * read-write recovery.
  *
  * <p>Every check returns a problem description or null; the caller adds seed and persist point.
  */
@@ -56,18 +58,12 @@ final class RecoveryChecker {
 
     private final CrashModel model;
     private final Stats stats;
-    private final boolean fsckBeforeMount;
     /** Also mount read-only first and compare (see {@link ReadOnlyView}). */
     boolean readOnlyToo;
 
     RecoveryChecker(CrashModel model, Stats stats) {
-        this(model, stats, true);
-    }
-
-    RecoveryChecker(CrashModel model, Stats stats, boolean fsckBeforeMount) {
         this.model = model;
         this.stats = stats;
-        this.fsckBeforeMount = fsckBeforeMount;
     }
 
     /**
@@ -87,11 +83,9 @@ final class RecoveryChecker {
 
     private String checkImage(CrashSimulatorDevice image, double recoveryCrashes, Random rnd) throws FsException {
         stats.images++;
-        if (fsckBeforeMount) {
-            String f = CrashTesting.fsckProblems(image);
-            if (f != null) {
-                return "before mount: " + f;
-            }
+        String f = CrashTesting.fsckProblems(image);
+        if (f != null) {
+            return "before mount: " + f;
         }
         ReadOnlyView ro = null;
         if (readOnlyToo) {
@@ -112,7 +106,7 @@ final class RecoveryChecker {
                 }
                 for (double keep : new double[] {0.0, recoveryCrashes}) {
                     stats.recoveryImages++;
-                    String p = new RecoveryChecker(model, stats, false).check(image.crash(rnd, keep), 0, rnd);
+                    String p = new RecoveryChecker(model, stats).check(image.crash(rnd, keep), 0, rnd);
                     if (p != null) {
                         recoveryProblem[0] = "crash during recovery, before its persist point " + point + " (keep "
                                 + keep + "), then mount again: " + p;
@@ -159,7 +153,7 @@ final class RecoveryChecker {
         } finally {
             fs.close();
         }
-        String f = CrashTesting.fsckProblems(image);
+        f = CrashTesting.fsckProblems(image);
         if (f != null) {
             return "after mount and unmount: " + f;
         }
