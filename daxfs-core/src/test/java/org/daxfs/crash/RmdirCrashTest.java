@@ -42,6 +42,22 @@ class RmdirCrashTest {
     }
 
     @Test
+    void renameOverAnEmptyDirectoryIsWholeAndFsckClean() throws Exception {
+        // The replaced directory is freed the same way as by rmdir.
+        w.mkdir("/e");
+        w.create("/e/x", false);
+        Map<String, Integer> seen = EveryPersistPoint.run(w, SEED, () -> w.rename("/e", "/d"), image -> {
+            try (DaxFileSystem fs = CrashTesting.mount(image)) {
+                boolean old = fs.readdir("/").stream().anyMatch(e -> e.name().equals("e"));
+                assertEquals(old ? 0 : 1, fs.readdir("/d").size());
+                return old ? "old" : "new";
+            }
+        });
+        System.out.println("crash during rename over an empty directory: outcomes " + seen);
+        assertTrue(seen.containsKey("old") && seen.containsKey("new"), "outcomes " + seen);
+    }
+
+    @Test
     void rmdirIsWholeAndFsckClean() throws Exception {
         long freeBefore = w.fs.statfs().freeBlocks();
         long[] free = new long[1];
