@@ -112,26 +112,11 @@ final class CrashTesting {
         }
     }
 
-    private static boolean fsckMissingReported;
-
-    /**
-     * Runs fsck (no repair) on an unmounted image and returns null if it is clean, else a description.
-     * Fsck is written in parallel with these tests: while {@link Fsck#run} is still a stub that throws
-     * UnsupportedOperationException this returns null (and says so once on stderr), so the other checks
-     * run meanwhile; as soon as fsck exists every crash image is held to exit code 0.
-     */
+    /** Runs fsck (no repair) on an unmounted image: null if it is clean, else a description. */
     static String fsckProblems(Device d) {
         FsckReport r;
         try {
             r = Fsck.run(d, false, null);
-        } catch (UnsupportedOperationException e) {
-            synchronized (CrashTesting.class) {
-                if (!fsckMissingReported) {
-                    fsckMissingReported = true;
-                    System.err.println("crash tests: Fsck.run is not implemented in this tree; fsck checks are skipped");
-                }
-            }
-            return null;
         } catch (RuntimeException e) {
             return "fsck threw " + e;
         }
