@@ -158,6 +158,21 @@ class CheckerSelfTest {
         assertTrue(p.contains("offset 1000 ") && p.contains("this file's write gen"), p);
     }
 
+    @Test
+    void damageThatFsckFindsIsReported() throws Exception {
+        w.create("/a", false);
+        CrashSimulatorDevice image = crashNow();
+        long bitmap = 1 + DaxFileSystem.info(image).journalBlocks(); // device layout: superblock, journal, bitmap
+        byte[] b = new byte[1];
+        image.read(bitmap * CrashTesting.BLOCK + 100, b, 0, 1);
+        b[0] ^= 0x10;
+        image.write(bitmap * CrashTesting.BLOCK + 100, b, 0, 1);
+        image.persistAll();
+        String p = check(image);
+        assertNotNull(p);
+        assertTrue(p.startsWith("before mount: fsck exit code"), p);
+    }
+
     private static Extent onlyExtent(DaxFileSystem fs, String path) throws Exception {
         List<Extent> e = fs.extents(path);
         assertEquals(1, e.size(), path + " extents " + e);
