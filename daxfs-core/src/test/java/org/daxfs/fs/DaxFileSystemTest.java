@@ -427,6 +427,12 @@ class DaxFileSystemTest {
         }
         writeFile(fs, "/after", pattern(7, (int) (20 * MIB)));
         assertArrayEquals(pattern(7, (int) (20 * MIB)), readFile(fs, "/after"));
+        long free = fs.statfs().freeBlocks();
+        fs.close();
+        FsckReport report = Fsck.run(device, false, null);
+        assertEquals(0, report.exitCode(), "fsck agrees with the free count: " + report.problems());
+        fs = DaxFileSystem.mount(device, MountOptions.defaults());
+        assertEquals(free, fs.statfs().freeBlocks());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.daxfs.device.Device;
+import org.daxfs.device.DeviceOptions;
 import org.daxfs.device.Devices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,27 @@ class LargeImageTest {
             DaxFileSystem fs = DaxFileSystem.mount(d, MountOptions.defaults());
             assertArrayEquals(TestImages.pattern(1, 1 << 20), TestImages.readFile(fs, "/f"));
             fs.close();
+        }
+    }
+
+    @Test
+    void blockOnlyDevice() throws Exception {
+        Path img = dir.resolve("block.img");
+        Devices.createImage(img, 32L << 20);
+        DeviceOptions blockOnly = DeviceOptions.defaults().withBlockOnly(true);
+        byte[] content = TestImages.pattern(2, 3 << 20);
+        try (Device d = Devices.open(img, blockOnly)) {
+            assertTrue(!d.isDirectAccess());
+            DaxFileSystem fs = TestImages.formatAndMount(d);
+            fs.mkdir("/d", 0755);
+            TestImages.writeFile(fs, "/d/f", content);
+            fs.close();
+        }
+        try (Device d = Devices.open(img, blockOnly)) {
+            DaxFileSystem fs = DaxFileSystem.mount(d, MountOptions.defaults());
+            assertArrayEquals(content, TestImages.readFile(fs, "/d/f"));
+            fs.close();
+            assertEquals(0, Fsck.run(d, false, null).exitCode());
         }
     }
 
