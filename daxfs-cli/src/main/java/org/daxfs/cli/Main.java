@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
             MkdirCommand.class,
             StatCommand.class,
             DemoCommand.class,
+            StressCommand.class,
         })
 public final class Main {
     @Option(names = "--debug", scope = ScopeType.INHERIT,

@@ -136,8 +136,9 @@ public final class Allocator {
 
     /**
      * Takes up to {@code count} contiguous free blocks in memory, as near {@code goal} as it can (0: no
-     * preference). Runs of 2 MiB or more, and requests with {@code huge}, start on a 2 MiB boundary when
-     * whole free groups exist. Data allocations leave the metadata reserve alone.
+     * preference), continuing the goal's run when it is free. With {@code huge} (the caller maps a 2 MiB-aligned
+     * logical range) the run starts on a 2 MiB boundary when a whole free group exists. Data allocations
+     * leave the metadata reserve alone.
      *
      * @return {@code {start, length}} with {@code 1 <= length <= count}
      * @throws FsException ENOSPC when nothing can be given
@@ -149,10 +150,17 @@ public final class Allocator {
         }
         count = Math.min(count, limit);
         long[] run = null;
-        if (huge || count >= GROUP) {
-            run = findFreeGroups(count);
+        boolean goalFree = goal > 0 && goal < total && !isUsed(goal);
+        if (huge) {
+            // Keep a file's 2 MiB-aligned logical ranges on 2 MiB-aligned blocks: the goal if it is the
+            // start of a whole free group, else the next whole free group.
+            if (goalFree && goal % GROUP == 0 && isWholeFreeGroup((int) (goal / GROUP))) {
+                run = new long[] {goal, runLength(goal, count)};
+            } else {
+                run = findFreeGroups(count);
+            }
         }
-        if (run == null && goal > 0 && goal < total && !isUsed(goal)) {
+        if (run == null && goalFree) {
             run = new long[] {goal, runLength(goal, count)};
         }
         if (run == null) {

@@ -186,7 +186,9 @@ final class CheckNamespace {
     private void readDirectories(FsckProgress.Span progress) {
         List<FsckInode> dirs = new ArrayList<>();
         for (FsckInode in : inodes.inUse().values()) {
-            if (in.isDirectory()) {
+            // A directory on the orphan list with no links is being freed (rmdir, or a rename over it
+            // crashed part-way): its blocks may already be gone, and mount finishes the job.
+            if (in.isDirectory() && !(orphanSet.contains(in.ino) && in.nlink == 0)) {
                 dirs.add(in);
             }
         }

@@ -189,7 +189,8 @@ final class FileData {
      * {@code off} with zeros around it, flushes, then maps them in one transaction.
      */
     private long writeHole(Inode in, long lblk, long blocks, long off, MemorySegment src, long now) throws FsException {
-        long[] run = allocator.reserve(goalFor(in, lblk), blocks, true, in.record.size >= 2L << 20 || blocks >= Allocator.GROUP);
+        boolean huge = lblk % Allocator.GROUP == 0 && (blocks >= Allocator.GROUP || in.record.size >= 2L << 20);
+        long[] run = allocator.reserve(goalFor(in, lblk), blocks, true, huge);
         boolean claimed = false;
         try {
             long head = off - lblk * Block.SIZE;
@@ -286,7 +287,8 @@ final class FileData {
             }
             long holeEnd = e == null ? end : Math.min(end, e.logical());
             long want = Math.min(holeEnd - lblk, MAX_RUN);
-            long[] run = allocator.reserve(goalFor(in, lblk), want, true, want >= Allocator.GROUP);
+            long[] run = allocator.reserve(goalFor(in, lblk), want, true,
+                    lblk % Allocator.GROUP == 0 && want >= Allocator.GROUP);
             boolean claimed = false;
             try (Transaction txn = journal.begin()) {
                 in.joinTransaction(txn);

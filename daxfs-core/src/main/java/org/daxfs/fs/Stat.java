@@ -9,7 +9,8 @@ package org.daxfs.fs;
  * @param uid owner
  * @param gid group
  * @param size size in bytes
- * @param blocks bytes of device space allocated to the file, data and metadata
+ * @param blocks bytes of device space allocated to the file's data (for a directory, its blocks) and its
+ *     extended-attribute block; the extent tree's own node blocks are not counted
  * @param atime last access
  * @param mtime last data modification
  * @param ctime last status change

@@ -1,0 +1,128 @@
+package org.daxfs.stress;
+
+/**
+ * How parameters are drawn: offsets and lengths at every alignment (whole blocks, a few bytes off a block
+ * boundary, anywhere), near the end of file, at a few far offsets (past 4 GiB, near 1 TiB, just below the
+ * largest file size), and now and then values Linux rejects (negative offsets, sizes past the limit,
+ * empty ranges). Most draws stay below the run's largest file size, so that the file keeps being
+ * overwritten, cut and regrown rather than spreading thinly.
+ *
+ * <p>The disruptor of disrupt mode draws with {@code align} 8 and no edge cases: its data must stay in
+ * whole 8-byte words so that readers can recognise every word (see {@link Pattern}).
+ *
+ * <p>Immutable; the randomness comes from the caller's {@link Rng}.
+ */
+final class Choices {
+    static final int BLOCK = FileModel.BLOCK;
+    /** Starts of the far windows: past 4 GiB (unaligned), just below 1 TiB, 1 MiB below the largest size. */
+    static final long[] FAR = {(4L << 30) + 12_345, (1L << 40) - 3, FileModel.MAX_FILE_SIZE - (1 << 20)};
+    static final long FAR_WINDOW = 1 << 20;
+    /** Longest preallocation drawn. */
+    static final long MAX_ALLOCATE = 2 << 20;
+
+    final long maxSize;
+    final int maxIo;
+    final int align;
+    final boolean edgeCases;
+
+    Choices(long maxSize, int maxIo, int align, boolean edgeCases) {
+        if (maxSize < BLOCK || maxIo < align || Long.bitCount(align) != 1) {
+            throw new IllegalArgumentException("maxSize " + maxSize + ", maxIo " + maxIo + ", align " + align);
+        }
+        this.maxSize = maxSize;
+        this.maxIo = maxIo;
+        this.align = align;
+        this.edgeCases = edgeCases;
+    }
+
+    /** Blocks a file may hold before the checker shrinks it: the main range, the far windows, some slack. */
+    long budgetBlocks() {
+        return (maxSize + maxSize / 4 + FAR.length * (FAR_WINDOW + maxIo) + MAX_ALLOCATE) / BLOCK;
+    }
+
+    /** An offset for a read, write or preallocation of a file of {@code size} bytes. */
+    long offset(Rng r, long size) {
+        int p = r.below(100);
+        long o;
+        if (p < 3 && edgeCases) {
+            o = far(r);
+        } else if (p < 20) {
+            o = Math.max(0, size + r.between(-8192, 8192));
+        } else if (p < 35) {
+            o = r.below(maxSize / BLOCK) * BLOCK;
+        } else if (p < 45) {
+            o = Math.max(0, r.below(maxSize / BLOCK + 1) * BLOCK + r.between(-16, 16));
+        } else {
+            o = r.below(maxSize);
+        }
+        return down(o);
+    }
+
+    /** A length for a read or write: a few bytes, up to a block, whole blocks, or anything up to maxIo. */
+    int length(Rng r) {
+        int p = r.below(100);
+        long n;
+        if (p < 20) {
+            n = r.between(1, 16);
+        } else if (p < 50) {
+            n = r.between(1, BLOCK);
+        } else if (p < 65) {
+            n = r.between(1, Math.max(1, maxIo / BLOCK)) * BLOCK;
+        } else {
+            n = r.between(1, maxIo);
+        }
+        return (int) Math.min(up(n), down(maxIo));
+    }
+
+    /** A length for a preallocation: like {@link #length}, or up to {@link #MAX_ALLOCATE}. */
+    long allocateLength(Rng r) {
+        return r.percent(50) ? length(r) : up(r.between(1, Math.min(MAX_ALLOCATE, maxSize)));
+    }
+
+    /** A new size for truncate: the same, smaller, a block multiple, far, or anything up to maxSize. */
+    long newSize(Rng r, long size) {
+        int p = r.below(100);
+        long s;
+        if (p < 5) {
+            s = size;
+        } else if (p < 35) {
+            s = r.below(size + 1);
+        } else if (p < 45) {
+            s = r.below(maxSize / BLOCK + 1) * BLOCK;
+        } else if (p < 48 && edgeCases) {
+            s = far(r);
+        } else {
+            s = r.below(maxSize + 1);
+        }
+        return down(s);
+    }
+
+    /** Somewhere in one of the far windows. */
+    long far(Rng r) {
+        return FAR[r.below(FAR.length)] + r.below(FAR_WINDOW);
+    }
+
+    /** A negative offset or size: -1, the most negative long, or anything between. */
+    static long negative(Rng r) {
+        int p = r.below(100);
+        return p < 30 ? -1 : p < 60 ? Long.MIN_VALUE : -1 - r.below(1L << 40);
+    }
+
+    /** An offset within 8 KiB either side of the largest file size. */
+    static long nearLimit(Rng r) {
+        return FileModel.MAX_FILE_SIZE + r.between(-8192, 8192);
+    }
+
+    /** True with probability {@code percent}/100, but only when edge cases are drawn at all. */
+    boolean edge(Rng r, int percent) {
+        return edgeCases && r.percent(percent);
+    }
+
+    private long down(long v) {
+        return v & -align;
+    }
+
+    private long up(long v) {
+        return (v + align - 1) & -align;
+    }
+}

@@ -1,0 +1,32 @@
+package org.daxfs.stress;
+
+import java.util.Locale;
+
+/** How a run spreads over files and threads. */
+public enum Mode {
+    /** One thread on one file; the only mode that remounts in the middle of a run. */
+    SINGLE,
+    /** Several threads, each on its own file with its own model. */
+    MULTI,
+    /**
+     * One thread (the disruptor) truncates, preallocates, rewrites and flips the DAX flag of a shared
+     * file; the others read it (accepting old, new or zero bytes, never foreign ones) between operations on
+     * files of their own, whose writes reuse the blocks the disruptor frees.
+     */
+    DISRUPT;
+
+    /** The name on the command line: {@code single}, {@code multi}, {@code disrupt}. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The mode named {@code name} (any case); IllegalArgumentException with the choices if there is none. */
+    public static Mode parse(String name) {
+        for (Mode m : values()) {
+            if (m.cliName().equalsIgnoreCase(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown mode '" + name + "' (choose single, multi or disrupt)");
+    }
+}

@@ -1,0 +1,55 @@
+package org.daxfs.stress;
+
+import org.daxfs.Errno;
+import org.daxfs.FsException;
+
+/**
+ * What one operation answered, or must answer: an errno, or success with a number (bytes read or written,
+ * -1 at end of file, a flag) and for reads the bytes. The model's outcome and DaxFS's are compared field by
+ * field by {@link Comparison}.
+ *
+ * @param errno the error, or null for success
+ * @param value the number the call returned (0 where it returns nothing)
+ * @param data the bytes a read returned, or null
+ * @param detail the engine's message for an error, for the report; never compared
+ */
+record Outcome(Errno errno, long value, byte[] data, String detail) {
+    private static final Outcome OK = new Outcome(null, 0, null, null);
+
+    static Outcome ok() {
+        return OK;
+    }
+
+    static Outcome ok(long value) {
+        return new Outcome(null, value, null, null);
+    }
+
+    /** A read: {@code count} bytes (or -1 at end of file) and the bytes themselves. */
+    static Outcome read(long count, byte[] data) {
+        return new Outcome(null, count, data, null);
+    }
+
+    static Outcome failed(Errno errno) {
+        return new Outcome(errno, 0, null, null);
+    }
+
+    static Outcome failed(FsException e) {
+        return new Outcome(e.errno(), 0, null, e.getMessage());
+    }
+
+    boolean succeeded() {
+        return errno == null;
+    }
+
+    /** Short form for the operation log: {@code ok}, {@code 512}, {@code EOF}, {@code EFBIG}. */
+    @Override
+    public String toString() {
+        if (errno != null) {
+            return errno.name();
+        }
+        if (data != null) {
+            return value < 0 ? "EOF" : value + " bytes";
+        }
+        return this == OK ? "ok" : Long.toString(value);
+    }
+}
