@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
@@ -308,26 +309,20 @@ public final class DaxFileSystem implements AutoCloseable {
 
     public void mkdir(String path, int mode) throws FsException {
         checkWritable();
-        namespace.writeLock().lock();
-        try {
+        inNamespace(true, path, () -> {
             PathWalker.Location loc = walker.locate(path, false);
             if (loc.target() != null || loc.name() == null) {
                 throw FsException.of(Errno.EEXIST, path);
             }
             PathWalker.checkNewName(loc.name(), path);
             createNode(loc.parent(), loc.name(), FileType.DIRECTORY.modeBits() | (mode & 07777), null, path);
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.writeLock().unlock();
-        }
+            return null;
+        });
     }
 
     public void rmdir(String path) throws FsException {
         checkWritable();
-        Inode victim;
-        namespace.writeLock().lock();
-        try {
+        Inode victim = inNamespace(true, path, () -> {
             PathWalker.Location loc = walker.locate(path, false);
             Inode dir = loc.target();
             if (loc.name() == null) {
@@ -366,12 +361,8 @@ public final class DaxFileSystem implements AutoCloseable {
             } finally {
                 dir.lock.writeLock().unlock();
             }
-            victim = dir;
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.writeLock().unlock();
-        }
+            return dir;
+        });
         releaseIfUnused(victim);
     }
 
@@ -395,8 +386,7 @@ public final class DaxFileSystem implements AutoCloseable {
      */
     public List<DirEntry> readdir(String path, long cookie, int max) throws FsException {
         checkAlive();
-        namespace.readLock().lock();
-        try {
+        return inNamespace(false, path, () -> {
             Inode dir = walker.locate(path, true).target();
             if (dir == null) {
                 throw FsException.of(Errno.ENOENT, path);
@@ -409,22 +399,14 @@ public final class DaxFileSystem implements AutoCloseable {
                 out.add(new DirEntry(new String(e.name(), StandardCharsets.UTF_8), e.ino(), typeOfDirent(e.type()), e.cookie()));
             }
             return out;
-        } catch (FsException e) {
-            throw e.withPath(path);
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.readLock().unlock();
-        }
+        });
     }
 
     // ---- names ------------------------------------------------------------------------------------
 
     public void unlink(String path) throws FsException {
         checkWritable();
-        Inode victim;
-        namespace.writeLock().lock();
-        try {
+        Inode victim = inNamespace(true, path, () -> {
             PathWalker.Location loc = walker.locate(path, false);
             Inode target = loc.target();
             if (target == null) {
@@ -456,12 +438,8 @@ public final class DaxFileSystem implements AutoCloseable {
             } finally {
                 target.lock.writeLock().unlock();
             }
-            victim = target;
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.writeLock().unlock();
-        }
+            return target;
+        });
         releaseIfUnused(victim);
     }
 
@@ -474,9 +452,7 @@ public final class DaxFileSystem implements AutoCloseable {
         if (exchange && noReplace) {
             throw FsException.of(Errno.EINVAL, from, "EXCHANGE and NOREPLACE together");
         }
-        Inode victim = null;
-        namespace.writeLock().lock();
-        try {
+        Inode victim = inNamespace(true, from, () -> {
             PathWalker.Location src = walker.locate(from, false);
             PathWalker.Location dst = walker.locate(to, false);
             if (src.name() == null || dst.name() == null || src.isDotOrDotDot() || dst.isDotOrDotDot()) {
@@ -497,7 +473,7 @@ public final class DaxFileSystem implements AutoCloseable {
                 throw FsException.of(Errno.ENOTDIR, src.trailingSlash() ? from : to);
             }
             if (s == d) {
-                return; // two names of one inode: nothing to do, as rename(2) says
+                return null; // two names of one inode: nothing to do, as rename(2) says
             }
             if (d != null && !exchange) {
                 if (s.isDirectory() && !d.isDirectory()) {
@@ -516,12 +492,8 @@ public final class DaxFileSystem implements AutoCloseable {
             if (exchange && d.isDirectory() && isAncestorOrSelf(d, src.parent())) {
                 throw FsException.of(Errno.EINVAL, from, "cannot move a directory into itself");
             }
-            victim = renameLocked(src, dst, exchange);
-        } catch (RuntimeException e) {
-            throw internal(e, from);
-        } finally {
-            namespace.writeLock().unlock();
-        }
+            return renameLocked(src, dst, exchange);
+        });
         if (victim != null) {
             releaseIfUnused(victim);
         }
@@ -624,8 +596,7 @@ public final class DaxFileSystem implements AutoCloseable {
     /** Makes {@code newPath} a new name of the file at {@code existing} (not followed if a symlink). */
     public void link(String existing, String newPath) throws FsException {
         checkWritable();
-        namespace.writeLock().lock();
-        try {
+        inNamespace(true, newPath, () -> {
             Inode target = walker.locate(existing, false).target();
             if (target == null) {
                 throw FsException.of(Errno.ENOENT, existing);
@@ -664,11 +635,8 @@ public final class DaxFileSystem implements AutoCloseable {
             } finally {
                 target.lock.writeLock().unlock();
             }
-        } catch (RuntimeException e) {
-            throw internal(e, newPath);
-        } finally {
-            namespace.writeLock().unlock();
-        }
+            return null;
+        });
     }
 
     public void symlink(String target, String linkPath) throws FsException {
@@ -680,40 +648,26 @@ public final class DaxFileSystem implements AutoCloseable {
         if (bytes.length >= PathWalker.PATH_MAX) {
             throw FsException.of(Errno.ENAMETOOLONG, linkPath);
         }
-        namespace.writeLock().lock();
-        try {
+        inNamespace(true, linkPath, () -> {
             PathWalker.Location loc = walker.locate(linkPath, false);
             if (loc.target() != null || loc.name() == null) {
                 throw FsException.of(Errno.EEXIST, linkPath);
             }
             PathWalker.checkNewName(loc.name(), linkPath);
             createNode(loc.parent(), loc.name(), FileType.SYMLINK.modeBits() | 0777, bytes, linkPath);
-        } catch (RuntimeException e) {
-            throw internal(e, linkPath);
-        } finally {
-            namespace.writeLock().unlock();
-        }
+            return null;
+        });
     }
 
     public String readlink(String path) throws FsException {
         checkAlive();
-        namespace.readLock().lock();
-        try {
-            Inode in = walker.locate(path, false).target();
-            if (in == null) {
-                throw FsException.of(Errno.ENOENT, path);
-            }
+        return inNamespace(false, path, () -> {
+            Inode in = existing(path, false);
             if (in.type() != FileType.SYMLINK) {
                 throw FsException.of(Errno.EINVAL, path, "not a symlink");
             }
             return readlinkOf(in);
-        } catch (FsException e) {
-            throw e.withPath(path);
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.readLock().unlock();
-        }
+        });
     }
 
     /**
@@ -798,20 +752,10 @@ public final class DaxFileSystem implements AutoCloseable {
 
     private Stat statOf(String path, boolean follow) throws FsException {
         checkAlive();
-        namespace.readLock().lock();
-        try {
-            Inode in = walker.locate(path, follow).target();
-            if (in == null) {
-                throw FsException.of(Errno.ENOENT, path);
-            }
+        return inNamespace(false, path, () -> {
+            Inode in = existing(path, follow);
             return statOf(in);
-        } catch (FsException e) {
-            throw e.withPath(path);
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.readLock().unlock();
-        }
+        });
     }
 
     Stat statOf(Inode in) {
@@ -880,12 +824,8 @@ public final class DaxFileSystem implements AutoCloseable {
 
     private void changeAttributes(String path, boolean follow, AttributeChange change) throws FsException {
         checkWritable();
-        namespace.readLock().lock();
-        try {
-            Inode in = walker.locate(path, follow).target();
-            if (in == null) {
-                throw FsException.of(Errno.ENOENT, path);
-            }
+        inNamespace(false, path, () -> {
+            Inode in = existing(path, follow);
             in.lock.writeLock().lock();
             try (Transaction txn = journal.begin()) {
                 long t = now();
@@ -897,13 +837,8 @@ public final class DaxFileSystem implements AutoCloseable {
             } finally {
                 in.lock.writeLock().unlock();
             }
-        } catch (FsException e) {
-            throw e.withPath(path);
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.readLock().unlock();
-        }
+            return null;
+        });
     }
 
     // ---- extended attributes ------------------------------------------------------------------------
@@ -963,25 +898,15 @@ public final class DaxFileSystem implements AutoCloseable {
 
     private Map<String, byte[]> xattrsOf(String path) throws FsException {
         checkAlive();
-        namespace.readLock().lock();
-        try {
-            Inode in = walker.locate(path, true).target();
-            if (in == null) {
-                throw FsException.of(Errno.ENOENT, path);
-            }
+        return inNamespace(false, path, () -> {
+            Inode in = existing(path, true);
             in.lock.readLock().lock();
             try {
                 return readXattrs(journal.committed(), in);
             } finally {
                 in.lock.readLock().unlock();
             }
-        } catch (FsException e) {
-            throw e.withPath(path);
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.readLock().unlock();
-        }
+        });
     }
 
     private static Map<String, byte[]> readXattrs(MetadataBlocks mb, Inode in) throws FsException {
@@ -997,12 +922,8 @@ public final class DaxFileSystem implements AutoCloseable {
 
     private void updateXattrs(String path, XattrChange change) throws FsException {
         checkWritable();
-        namespace.readLock().lock();
-        try {
-            Inode in = walker.locate(path, true).target();
-            if (in == null) {
-                throw FsException.of(Errno.ENOENT, path);
-            }
+        inNamespace(false, path, () -> {
+            Inode in = existing(path, true);
             in.lock.writeLock().lock();
             try (Transaction txn = journal.begin()) {
                 in.joinTransaction(txn);
@@ -1031,13 +952,8 @@ public final class DaxFileSystem implements AutoCloseable {
             } finally {
                 in.lock.writeLock().unlock();
             }
-        } catch (FsException e) {
-            throw e.withPath(path);
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.readLock().unlock();
-        }
+            return null;
+        });
     }
 
     // ---- whole file system ------------------------------------------------------------------------
@@ -1054,28 +970,18 @@ public final class DaxFileSystem implements AutoCloseable {
     /** The extents of the file at {@code path} (following symlinks), like filefrag. */
     public List<Extent> extents(String path) throws FsException {
         checkAlive();
-        namespace.readLock().lock();
-        try {
-            Inode in = walker.locate(path, true).target();
-            if (in == null) {
-                throw FsException.of(Errno.ENOENT, path);
-            }
+        return inNamespace(false, path, () -> {
+            Inode in = existing(path, true);
             in.lock.readLock().lock();
             try {
                 if ((in.record.flags & InodeRecord.FLAG_INLINE) != 0) {
-                    return List.of();
+                    return List.<Extent>of();
                 }
                 return in.tree(journal.committed()).all();
             } finally {
                 in.lock.readLock().unlock();
             }
-        } catch (FsException e) {
-            throw e.withPath(path);
-        } catch (RuntimeException e) {
-            throw internal(e, path);
-        } finally {
-            namespace.readLock().unlock();
-        }
+        });
     }
 
     /** Makes every file's data and attributes durable (sync(2)). */
@@ -1129,6 +1035,40 @@ public final class DaxFileSystem implements AutoCloseable {
         } finally {
             closed = true;
         }
+    }
+
+    // ---- the namespace lock ------------------------------------------------------------------------
+
+    /** Work done under the namespace lock; returns a value, or null. */
+    private interface NamespaceWork<T> {
+        T run() throws FsException;
+    }
+
+    /**
+     * Runs {@code work} holding the namespace lock, exclusive or shared. Errors get {@code path}; a runtime
+     * failure (damaged metadata, a removed device) becomes EIO, never an unchecked exception.
+     */
+    private <T> T inNamespace(boolean exclusive, String path, NamespaceWork<T> work) throws FsException {
+        Lock lock = exclusive ? namespace.writeLock() : namespace.readLock();
+        lock.lock();
+        try {
+            return work.run();
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw internal(e, path);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What {@code path} names, or ENOENT. Context: namespace lock held. */
+    private Inode existing(String path, boolean follow) throws FsException {
+        Inode in = walker.locate(path, follow).target();
+        if (in == null) {
+            throw FsException.of(Errno.ENOENT, path);
+        }
+        return in;
     }
 
     // ---- internals used by FileHandle ----------------------------------------------------------------
