@@ -20,6 +20,8 @@ import org.daxfs.format.DirectoryIndex;
  * <ul>
  * <li>Every directory passes {@link DirectoryIndex#check}. A directory that does not cannot be listed, so
  *     names and links are then not judged at all (they would be wrong), and nothing about them repaired.
+ *     An inode being freed (on the orphan list with no links) is exempt: a crash while mount or unlink
+ *     gives its blocks back leaves it part-way, and the next mount finishes.
  * <li>Walking from the root: every entry names an in-use inode (not free, damaged, reserved or the root;
  *     never "." or ".."), with the entry type of that inode; no directory has two names; a directory's
  *     parent is the directory that names it.
@@ -67,6 +69,7 @@ final class CheckNamespace {
 
     void check(FsckProgress.Span progress) {
         boolean orphanListBroken = walkOrphans();
+        judgeBeingFreed();
         readDirectories(progress.part(0, 800));
         FsckInode root = inodes.get(InodeTable.ROOT_INO);
         if (root == null || !root.sound || !root.isDirectory() || inodes.anyUnreadable()) {
@@ -180,6 +183,22 @@ final class CheckNamespace {
         return false;
     }
 
+    /** True if mount is to finish freeing {@code in}: on the orphan list with no links. */
+    private boolean beingFreed(FsckInode in) {
+        return orphanSet.contains(in.ino) && in.nlink == 0;
+    }
+
+    /** Reports the content problems the inode pass left for this pass, unless the inode is being freed. */
+    private void judgeBeingFreed() {
+        TreeMap<Long, FsckInode> sorted = new TreeMap<>(inodes.inUse());
+        for (FsckInode in : sorted.values()) {
+            if (in.unlessBeingFreed != null && !beingFreed(in)) {
+                cx.findings.inode(in.ino, in.unlessBeingFreed);
+                in.sound = false;
+            }
+        }
+    }
+
     // ---- directories ---------------------------------------------------------------------------
 
     /** Checks and lists every directory in use; one that fails makes the namespace unknown. */
@@ -188,7 +207,7 @@ final class CheckNamespace {
         for (FsckInode in : inodes.inUse().values()) {
             // A directory on the orphan list with no links is being freed (rmdir, or a rename over it
             // crashed part-way): its blocks may already be gone, and mount finishes the job.
-            if (in.isDirectory() && !(orphanSet.contains(in.ino) && in.nlink == 0)) {
+            if (in.isDirectory() && !beingFreed(in)) {
                 dirs.add(in);
             }
         }

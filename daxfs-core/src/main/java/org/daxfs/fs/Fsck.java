@@ -49,6 +49,12 @@ import org.daxfs.journal.Journal;
  * becomes a problem naming that part; every walk is bounded (lists by the table size, trees by their
  * depth, directories by their own checks). Only an unreadable device is an operational error.
  *
+ * <h2>Cost</h2>
+ * Bitmaps are compared a 64-bit word at a time, so time grows with the metadata, not the device: a
+ * freshly made 1 TiB image checks in well under a second. Memory: two bits per device block (the bitmap
+ * and the computed usage, 64 MiB for 1 TiB), the metadata blocks read (the journal keeps them), and a
+ * small record per inode in use and per directory entry.
+ *
  * <h2>Locking</h2>
  * None: fsck runs on an unmounted image, on the caller's thread. Repairs take the journal lock through
  * their transactions like any other metadata change.

@@ -21,6 +21,12 @@ final class FsckInode {
     final byte[] root;
     /** False once a problem that fsck cannot repair was found in it (damaged tree, bad symlink). */
     boolean sound = true;
+    /**
+     * A problem with its content that is no problem if the inode is being freed (on the orphan list with
+     * no links: mount finishes the job, and the blocks may already be gone), so the namespace pass, which
+     * knows the orphan list, decides; or null.
+     */
+    String unlessBeingFreed;
 
     FsckInode(long ino, InodeRecord r, FileType type) {
         this.ino = ino;

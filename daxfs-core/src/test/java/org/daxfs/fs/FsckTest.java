@@ -92,6 +92,53 @@ class FsckTest {
         assertClean(Fsck.run(device, false, null));
     }
 
+    @Test
+    void inodesBeingFreedMayHaveLostTheirBlocks() throws Exception {
+        long dir;
+        long link;
+        long free;
+        try (DaxFileSystem fs = DaxFileSystem.mount(device, MountOptions.defaults())) {
+            fs.mkdir("/d", 0755);
+            fs.symlink("/" + "t".repeat(300), "/long");
+            dir = fs.stat("/d").ino();
+            link = fs.lstat("/long").ino();
+            free = fs.statfs().freeBlocks();
+        }
+        // What a crash leaves between freeing an inode's blocks and freeing the inode (rmdir, unlink).
+        try (Surgery s = new Surgery(device)) {
+            s.removeEntry(InodeTable.ROOT_INO, "d");
+            s.removeEntry(InodeTable.ROOT_INO, "long");
+            s.editRecord(InodeTable.ROOT_INO, r -> r.nlink--);
+            for (long ino : new long[] {dir, link}) {
+                long head = s.superblock().orphanHead();
+                s.editRecord(ino, r -> {
+                    r.nlink = 0;
+                    r.next = head;
+                });
+                s.editSuperblock(sb -> sb.setOrphanHead(ino));
+                s.freeData(ino);
+            }
+        }
+        assertClean(Fsck.run(device, false, null));
+        try (DaxFileSystem fs = DaxFileSystem.mount(device, MountOptions.defaults())) {
+            assertEquals(free + 3, fs.statfs().freeBlocks(), "their blocks stay free and mount frees the inodes");
+        }
+        assertClean(Fsck.run(device, false, null));
+    }
+
+    @Test
+    void symlinkWithoutItsTargetBlockIsFoundWhenNotBeingFreed() throws Exception {
+        long link;
+        try (DaxFileSystem fs = DaxFileSystem.mount(device, MountOptions.defaults())) {
+            fs.symlink("/" + "t".repeat(300), "/long");
+            link = fs.lstat("/long").ino();
+        }
+        try (Surgery s = new Surgery(device)) {
+            s.freeData(link);
+        }
+        assertProblem(Fsck.run(device, false, null), "inode " + link + " (/long): symlink has no target block");
+    }
+
     // ---- damage found --------------------------------------------------------------------------
 
     @Test
@@ -508,6 +555,19 @@ class FsckTest {
                 InodeRecord r = table.read(txn, ino);
                 new ExtentTree(txn, r.root, ino).insert(new Extent(logical, physical, 1, false));
                 r.blocks++;
+                table.write(txn, new Inode(ino, r));
+                txn.commit();
+            }
+        }
+
+        /** Unmaps and frees every data block of {@code ino}, keeping its count right, as truncate does. */
+        void freeData(long ino) throws FsException {
+            try (Transaction txn = journal.begin()) {
+                InodeRecord r = table.read(txn, ino);
+                for (Extent e : new ExtentTree(txn, r.root, ino).remove(0, ExtentTree.MAX_LOGICAL)) {
+                    txn.freeRange(e.physical(), e.length());
+                    r.blocks -= e.length();
+                }
                 table.write(txn, new Inode(ino, r));
                 txn.commit();
             }
