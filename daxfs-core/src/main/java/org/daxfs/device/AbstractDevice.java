@@ -153,6 +153,11 @@ abstract class AbstractDevice implements Device {
         lifetime.onKill(listener);
     }
 
+    @Override
+    public final void removeKillListener(Runnable listener) {
+        lifetime.removeKillListener(listener);
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -86,6 +86,9 @@ public interface Device extends AutoCloseable {
     /** Registers a listener run once, on the killing thread, after the device has died. */
     void onKill(Runnable listener);
 
+    /** Forgets a listener given to {@link #onKill}, so a device that outlives its user does not keep it. */
+    void removeKillListener(Runnable listener);
+
     /**
      * Removes the device: waits for sections in flight, then fails every access with EIO and runs the kill
      * listeners. Idempotent.

@@ -128,6 +128,13 @@ final class DeviceLifetime {
         listener.run();
     }
 
+    /** Forgets a listener registered with {@link #onKill} (one that is no longer interested, e.g. unmounted). */
+    void removeKillListener(Runnable listener) {
+        synchronized (listeners) {
+            listeners.remove(listener);
+        }
+    }
+
     /**
      * Kills the device: no new section can start, waits for those inside to leave, then runs the revoke
      * action and the listeners. Idempotent; a concurrent second caller returns once the first has finished.

@@ -76,6 +76,8 @@ public final class DaxFileSystem implements AutoCloseable {
     private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
     private volatile FsException shutdown;
     private volatile boolean closed;
+    /** Registered with the device while mounted; removed at unmount so the device does not keep us. */
+    private final Runnable onDeviceKilled = () -> shutdown(FsException.of(Errno.EIO, null, "device removed"));
 
     private DaxFileSystem(Device device, MountOptions options, Journal journal, Allocator allocator, long hashSeed) {
         this.device = device;
@@ -132,7 +134,7 @@ public final class DaxFileSystem implements AutoCloseable {
                 throw FsException.atOffset(Errno.EUCLEAN, 0, "root inode is not a directory");
             }
             journal.onFailure(() -> fs.shutdown(FsException.of(Errno.EIO, null, "journal commit failed")));
-            device.onKill(() -> fs.shutdown(FsException.of(Errno.EIO, null, "device removed")));
+            device.onKill(fs.onDeviceKilled);
             if (!ro) {
                 fs.markMounted(sb);
                 fs.finishOrphans();
@@ -166,7 +168,9 @@ public final class DaxFileSystem implements AutoCloseable {
                 if (in.record.nlink == 0) {
                     freeInode(in);
                 } else {
-                    if ((in.record.flags & InodeRecord.FLAG_INLINE) == 0) {
+                    // Only a file's truncate is ever left here with links; a directory or symlink on the
+                    // list with links comes from damage, and trimming it to its size would destroy it.
+                    if (in.type() == FileType.REGULAR) {
                         data.removeFrom(in, (in.record.size + Block.SIZE - 1) / Block.SIZE);
                     }
                     try (Transaction txn = journal.begin()) {
@@ -1034,6 +1038,7 @@ public final class DaxFileSystem implements AutoCloseable {
             throw internal(e, null);
         } finally {
             closed = true;
+            device.removeKillListener(onDeviceKilled);
         }
     }
 

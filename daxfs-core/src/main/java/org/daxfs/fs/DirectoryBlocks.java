@@ -50,7 +50,7 @@ final class DirectoryBlocks implements FileBlocks {
         Block b = mb.allocate(ino, before == null ? 0 : before.physicalOf(logical - 1) + 1);
         tree.insert(new Extent(logical, b.number(), 1, false));
         record.blocks++;
-        record.size = record.blocks * Block.SIZE;
+        record.size = directorySize();
         return b;
     }
 
@@ -64,7 +64,12 @@ final class DirectoryBlocks implements FileBlocks {
         tree.remove(logical, logical + 1);
         mb.free(e.physicalOf(logical));
         record.blocks--;
-        record.size = record.blocks * Block.SIZE;
+        record.size = directorySize();
+    }
+
+    /** A directory's size is its own blocks, not counting its extended-attribute block. */
+    private long directorySize() {
+        return (record.blocks - (record.xattrBlock != 0 ? 1 : 0)) * Block.SIZE;
     }
 
     @Override

@@ -154,6 +154,11 @@ final class PersistPointDevice implements Device {
     }
 
     @Override
+    public void removeKillListener(Runnable listener) {
+        sim.removeKillListener(listener);
+    }
+
+    @Override
     public void kill() {
         sim.kill();
     }

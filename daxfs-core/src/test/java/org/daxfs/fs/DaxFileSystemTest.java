@@ -495,6 +495,32 @@ class DaxFileSystemTest {
     }
 
     @Test
+    void unmountedFileSystemsAreNotKeptByTheirDevice() throws Exception {
+        fs.close();
+        java.lang.ref.WeakReference<DaxFileSystem> first = new java.lang.ref.WeakReference<>(
+                DaxFileSystem.mount(device, MountOptions.defaults()));
+        first.get().close();
+        fs = DaxFileSystem.mount(device, MountOptions.defaults());
+        for (int i = 0; i < 50 && first.get() != null; i++) {
+            System.gc();
+        }
+        assertTrue(first.get() == null, "the device still holds an unmounted file system");
+    }
+
+    @Test
+    void directorySizeCountsItsBlocksOnly() throws Exception {
+        fs.mkdir("/d", 0755);
+        long size = fs.stat("/d").size();
+        fs.setXattr("/d", "user.x", bytes("1"), 0);
+        assertEquals(size, fs.stat("/d").size());
+        for (int i = 0; i < 300; i++) {
+            writeFile(fs, "/d/f" + i, bytes("x"));
+        }
+        Stat s = fs.stat("/d");
+        assertEquals(s.blocks() - 4096, s.size(), "size excludes the xattr block");
+    }
+
+    @Test
     void mediaErrorsReadAsEio() throws Exception {
         writeFile(fs, "/f", pattern(9, 8192));
         long at = fs.extents("/f").get(0).physical() * 4096;
