@@ -39,7 +39,7 @@ import org.daxfs.FsException;
  * stopping writers: run them when writers are quiet (or accept a torn line, as a real crash could give), and
  * never concurrently with {@link #close()}.
  */
-public final class CrashSimulatorDevice extends AbstractDevice {
+public final class CrashSimulatorDevice extends MemoryBackedDevice {
     /** Granularity of persistence and of what a crash keeps or drops. */
     public static final int LINE = 64;
 
@@ -189,23 +189,8 @@ public final class CrashSimulatorDevice extends AbstractDevice {
     // ---- primitives ----
 
     @Override
-    MemorySegment sliceAt(long offset, long length) {
-        return live.asSlice(offset, length);
-    }
-
-    @Override
-    void readAt(long offset, MemorySegment dst) {
-        MemorySegment.copy(live, offset, dst, 0, dst.byteSize());
-    }
-
-    @Override
-    void writeAt(long offset, MemorySegment src) {
-        MemorySegment.copy(src, 0, live, offset, src.byteSize());
-    }
-
-    @Override
-    void zeroAt(long offset, long length) {
-        live.asSlice(offset, length).fill((byte) 0);
+    MemorySegment memory() {
+        return live;
     }
 
     @Override

@@ -25,7 +25,7 @@ import org.daxfs.FsException;
  * <p>Locks and context: as {@link AbstractDevice}; this class takes no lock. Closing the arena performs a
  * handshake with every JVM thread, so it is done once, at kill.
  */
-public final class MappedDevice extends AbstractDevice {
+public final class MappedDevice extends MemoryBackedDevice {
     /** Page size used to round msync ranges. */
     static final long PAGE = 4096;
     /** Cache-line size used to round writeback ranges. */
@@ -96,23 +96,8 @@ public final class MappedDevice extends AbstractDevice {
     }
 
     @Override
-    MemorySegment sliceAt(long offset, long length) {
-        return mapping.asSlice(offset, length);
-    }
-
-    @Override
-    void readAt(long offset, MemorySegment dst) {
-        MemorySegment.copy(mapping, offset, dst, 0, dst.byteSize());
-    }
-
-    @Override
-    void writeAt(long offset, MemorySegment src) {
-        MemorySegment.copy(src, 0, mapping, offset, src.byteSize());
-    }
-
-    @Override
-    void zeroAt(long offset, long length) {
-        mapping.asSlice(offset, length).fill((byte) 0);
+    MemorySegment memory() {
+        return mapping;
     }
 
     @Override
