@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +72,7 @@ public final class DaxFileSystem implements AutoCloseable {
     private final FileData data;
     private final long hashSeed;
     private final PathWalker walker;
+    private final Renames renames;
     private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
     private volatile FsException shutdown;
     private volatile boolean closed;
@@ -88,6 +88,7 @@ public final class DaxFileSystem implements AutoCloseable {
         this.orphans = new Orphans(table);
         this.data = new FileData(device, journal, allocator, table, orphans);
         this.hashSeed = hashSeed;
+        this.renames = new Renames(journal, table, orphans, hashSeed);
         this.walker = new PathWalker(new PathWalker.Lookup() {
             @Override
             public Inode root() throws FsException {
@@ -456,145 +457,11 @@ public final class DaxFileSystem implements AutoCloseable {
         if (exchange && noReplace) {
             throw FsException.of(Errno.EINVAL, from, "EXCHANGE and NOREPLACE together");
         }
-        Inode victim = inNamespace(true, from, () -> {
-            PathWalker.Location src = walker.locate(from, false);
-            PathWalker.Location dst = walker.locate(to, false);
-            if (src.name() == null || dst.name() == null || src.isDotOrDotDot() || dst.isDotOrDotDot()) {
-                throw FsException.of(Errno.EBUSY, src.name() == null || src.isDotOrDotDot() ? from : to);
-            }
-            Inode s = src.target();
-            Inode d = dst.target();
-            if (s == null) {
-                throw FsException.of(Errno.ENOENT, from);
-            }
-            if (d == null && exchange) {
-                throw FsException.of(Errno.ENOENT, to);
-            }
-            if (d != null && noReplace) {
-                throw FsException.of(Errno.EEXIST, to);
-            }
-            if (!s.isDirectory() && (src.trailingSlash() || (d == null && dst.trailingSlash()))) {
-                throw FsException.of(Errno.ENOTDIR, src.trailingSlash() ? from : to);
-            }
-            if (s == d) {
-                return null; // two names of one inode: nothing to do, as rename(2) says
-            }
-            if (d != null && !exchange) {
-                if (s.isDirectory() && !d.isDirectory()) {
-                    throw FsException.of(Errno.ENOTDIR, to);
-                }
-                if (!s.isDirectory() && d.isDirectory()) {
-                    throw FsException.of(Errno.EISDIR, to);
-                }
-                if (d.isDirectory() && index(journal.committed(), d).count() != 0) {
-                    throw FsException.of(Errno.ENOTEMPTY, to);
-                }
-            }
-            if (s.isDirectory() && isAncestorOrSelf(s, dst.parent())) {
-                throw FsException.of(Errno.EINVAL, to, "cannot move a directory into itself");
-            }
-            if (exchange && d.isDirectory() && isAncestorOrSelf(d, src.parent())) {
-                throw FsException.of(Errno.EINVAL, from, "cannot move a directory into itself");
-            }
-            return renameLocked(src, dst, exchange);
-        });
+        Inode victim = inNamespace(true, from, () ->
+                renames.rename(walker.locate(from, false), walker.locate(to, false), f, from, to, now()));
         if (victim != null) {
             releaseIfUnused(victim);
         }
-    }
-
-    /** Context: namespace lock exclusive; checks done. Returns a replaced inode left with no links. */
-    private Inode renameLocked(PathWalker.Location src, PathWalker.Location dst, boolean exchange) throws FsException {
-        Inode s = src.target();
-        Inode d = dst.target();
-        Inode sp = src.parent();
-        Inode dp = dst.parent();
-        long t = now();
-        Inode victim = null;
-        s.lock.writeLock().lock();
-        if (d != null) {
-            d.lock.writeLock().lock();
-        }
-        try (Transaction txn = journal.begin()) {
-            for (Inode in : new Inode[] {sp, dp, s, d}) {
-                if (in != null) {
-                    in.joinTransaction(txn);
-                }
-            }
-            DirectoryIndex srcIndex = index(txn, sp);
-            DirectoryIndex dstIndex = sp == dp ? srcIndex : index(txn, dp);
-            if (exchange) {
-                srcIndex.replace(src.name(), d.ino, direntType(d));
-                dstIndex.replace(dst.name(), s.ino, direntType(s));
-                if (sp != dp) {
-                    moveDirectory(s, sp, dp);
-                    moveDirectory(d, dp, sp);
-                }
-                d.record.ctime = t;
-            } else {
-                if (d != null) {
-                    dstIndex.replace(dst.name(), s.ino, direntType(s));
-                    if (d.isDirectory()) {
-                        d.record.nlink = 0;
-                        dp.record.nlink--;
-                    } else {
-                        d.record.nlink--;
-                    }
-                    d.record.ctime = t;
-                    if (d.record.nlink == 0) {
-                        orphans.add(txn, d);
-                        victim = d;
-                    }
-                } else {
-                    dstIndex.add(dst.name(), s.ino, direntType(s));
-                }
-                srcIndex.remove(src.name());
-                if (sp != dp) {
-                    moveDirectory(s, sp, dp);
-                }
-            }
-            s.record.ctime = t;
-            for (Inode p : sp == dp ? new Inode[] {sp} : new Inode[] {sp, dp}) {
-                p.record.mtime = t;
-                p.record.ctime = t;
-            }
-            for (Inode in : new Inode[] {sp, sp == dp ? null : dp, s, d}) {
-                if (in != null) {
-                    table.write(txn, in);
-                }
-            }
-            txn.commit();
-        } finally {
-            if (d != null) {
-                d.lock.writeLock().unlock();
-            }
-            s.lock.writeLock().unlock();
-        }
-        return victim;
-    }
-
-    /** A directory moving from {@code from} to {@code to}: its ".." and both link counts follow. */
-    private static void moveDirectory(Inode in, Inode from, Inode to) {
-        if (in.isDirectory()) {
-            in.record.parent = to.ino;
-            from.record.nlink--;
-            to.record.nlink++;
-        }
-    }
-
-    /** True if {@code dir} is {@code node} or one of its ancestors. Context: namespace lock held. */
-    private boolean isAncestorOrSelf(Inode dir, Inode node) throws FsException {
-        Inode cur = node;
-        for (int depth = 0; depth < 1_000_000; depth++) {
-            if (cur == dir) {
-                return true;
-            }
-            if (cur.ino == InodeTable.ROOT_INO) {
-                return false;
-            }
-            cur = table.get(cur.record.parent);
-        }
-        throw FsException.atOffset(Errno.EUCLEAN, -1, "directory parents form a loop");
     }
 
     /** Makes {@code newPath} a new name of the file at {@code existing} (not followed if a symlink). */
@@ -849,7 +716,7 @@ public final class DaxFileSystem implements AutoCloseable {
 
     /** The value of extended attribute {@code name}; ENODATA if it has none. */
     public byte[] getXattr(String path, String name) throws FsException {
-        checkXattrName(path, name);
+        ExtendedAttributes.checkName(path, name);
         byte[] v = xattrsOf(path).get(name);
         if (v == null) {
             throw FsException.of(Errno.ENODATA, path, name);
@@ -864,7 +731,7 @@ public final class DaxFileSystem implements AutoCloseable {
 
     /** Sets an extended attribute; flags {@link #XATTR_CREATE} / {@link #XATTR_REPLACE} as setxattr(2). */
     public void setXattr(String path, String name, byte[] value, int flags) throws FsException {
-        checkXattrName(path, name);
+        ExtendedAttributes.checkName(path, name);
         if (value.length > XattrBlock.CAPACITY) {
             throw FsException.of(Errno.E2BIG, path, "attribute value too large");
         }
@@ -881,23 +748,12 @@ public final class DaxFileSystem implements AutoCloseable {
     }
 
     public void removeXattr(String path, String name) throws FsException {
-        checkXattrName(path, name);
+        ExtendedAttributes.checkName(path, name);
         updateXattrs(path, attrs -> {
             if (attrs.remove(name) == null) {
                 throw FsException.of(Errno.ENODATA, path, name);
             }
         });
-    }
-
-    private static void checkXattrName(String path, String name) throws FsException {
-        byte[] b = name.getBytes(StandardCharsets.UTF_8);
-        if (b.length == 0 || b.length > XattrBlock.MAX_NAME) {
-            throw FsException.of(Errno.ERANGE, path, "bad attribute name length");
-        }
-        if (!(name.startsWith("user.") || name.startsWith("trusted.") || name.startsWith("security.")
-                || name.startsWith("system."))) {
-            throw FsException.of(Errno.EOPNOTSUPP, path, "attribute namespace of " + name);
-        }
     }
 
     private Map<String, byte[]> xattrsOf(String path) throws FsException {
@@ -906,18 +762,11 @@ public final class DaxFileSystem implements AutoCloseable {
             Inode in = existing(path, true);
             in.lock.readLock().lock();
             try {
-                return readXattrs(journal.committed(), in);
+                return ExtendedAttributes.read(journal.committed(), in);
             } finally {
                 in.lock.readLock().unlock();
             }
         });
-    }
-
-    private static Map<String, byte[]> readXattrs(MetadataBlocks mb, Inode in) throws FsException {
-        if (in.record.xattrBlock == 0) {
-            return new LinkedHashMap<>();
-        }
-        return XattrBlock.decode(mb.read(in.record.xattrBlock), in.ino);
     }
 
     private interface XattrChange {
@@ -931,25 +780,9 @@ public final class DaxFileSystem implements AutoCloseable {
             in.lock.writeLock().lock();
             try (Transaction txn = journal.begin()) {
                 in.joinTransaction(txn);
-                Map<String, byte[]> attrs = readXattrs(txn, in);
+                Map<String, byte[]> attrs = ExtendedAttributes.read(txn, in);
                 change.apply(attrs);
-                if (attrs.isEmpty()) {
-                    if (in.record.xattrBlock != 0) {
-                        txn.free(in.record.xattrBlock);
-                        in.record.xattrBlock = 0;
-                        in.record.blocks--;
-                    }
-                } else {
-                    Block b;
-                    if (in.record.xattrBlock == 0) {
-                        b = txn.allocate(in.ino, 0);
-                        in.record.xattrBlock = b.number();
-                        in.record.blocks++;
-                    } else {
-                        b = txn.modify(in.record.xattrBlock);
-                    }
-                    XattrBlock.encode(b, in.ino, attrs);
-                }
+                ExtendedAttributes.store(txn, in, attrs);
                 in.record.ctime = now();
                 table.write(txn, in);
                 txn.commit();
