@@ -10,8 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import org.daxfs.Errno;
@@ -406,5 +410,118 @@ class RangeOperationsTest {
         }
         assertClean();
         assertArrayEquals(m.data, readFile(fs, "/r"));
+    }
+
+    // ---- races -----------------------------------------------------------------------------------
+
+    /** An 8-byte word tagged with its file, the generation that wrote it and its offset then. */
+    private static long tag(int file, long generation, long offset) {
+        return (long) file << 56 | (generation & 0xFFFFFF) << 32 | (offset / 8 & 0xFFFFFFFFL);
+    }
+
+    private static byte[] tagged(int file, long generation, long offset, int length) {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < length; i += 8) {
+            b.putLong(i, tag(file, generation, offset + i));
+        }
+        return b.array();
+    }
+
+    /**
+     * One thread punches, collapses, inserts and truncates file 1 while two readers read it and another
+     * thread churns file 2 so that freed blocks are reused at once. Every word a reader sees must be zeros
+     * or file 1's data from a generation already begun: never file 2's (a freed block read after reuse).
+     */
+    @Test
+    void readersNeverSeeBlocksFreedAndReusedByAnotherFile() throws Exception {
+        int rounds = 400 * TestImages.scale();
+        long span = 64 * B;
+        AtomicLong generation = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        try (FileHandle a = open("/a"); FileHandle b = open("/b")) {
+            a.write(ByteBuffer.wrap(tagged(1, 0, 0, (int) span)), 0);
+            List<Thread> threads = new ArrayList<>();
+            threads.add(Thread.ofPlatform().unstarted(() -> {
+                try {
+                    Random r = new Random(1);
+                    for (int i = 0; i < rounds; i++) {
+                        long g = generation.incrementAndGet();
+                        long at = r.nextInt((int) (span / 8)) * 8L;
+                        a.write(ByteBuffer.wrap(tagged(1, g, at, 8 * (1 + r.nextInt(2048)))), at);
+                        long size = a.size();
+                        long off = r.nextInt((int) (span / 8)) * 8L;
+                        long len = 8L * (1 + r.nextInt(4096));
+                        switch (i % 4) {
+                            case 0 -> a.punchHole(off, len);
+                            case 1 -> {
+                                long o = off / B * B;
+                                long l = (len + B - 1) / B * B;
+                                if (o + l < size) {
+                                    a.collapseRange(o, l);
+                                }
+                            }
+                            case 2 -> {
+                                long o = off / B * B;
+                                if (o < size && size < 4 * span) {
+                                    a.insertRange(o, (len + B - 1) / B * B);
+                                }
+                            }
+                            default -> a.truncate(r.nextInt((int) (2 * span / 8)) * 8L);
+                        }
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                } finally {
+                    stop.set(true);
+                }
+            }));
+            threads.add(Thread.ofPlatform().unstarted(() -> {
+                try {
+                    Random r = new Random(2);
+                    for (long g = 1; !stop.get(); g++) {
+                        b.write(ByteBuffer.wrap(tagged(2, g, 0, (int) span)), 0);
+                        b.punchHole(r.nextInt(16) * (long) B, span / 2);
+                        b.truncate(0);
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+            for (int reader = 0; reader < 2; reader++) {
+                long seed = 10 + reader;
+                threads.add(Thread.ofPlatform().unstarted(() -> {
+                    try (FileHandle h = fs.open("/a", OpenFlag.READ)) {
+                        Random r = new Random(seed);
+                        ByteBuffer buf = ByteBuffer.allocate(16 * B).order(ByteOrder.LITTLE_ENDIAN);
+                        while (!stop.get()) {
+                            long pos = r.nextInt((int) (4 * span / 8)) * 8L;
+                            buf.clear();
+                            int n = h.read(buf, pos);
+                            for (int i = 0; i < n; i += 8) {
+                                long w = buf.getLong(i);
+                                long g = w >>> 32 & 0xFFFFFF;
+                                if (w != 0 && ((w >>> 56) != 1 || g > generation.get())) {
+                                    throw new AssertionError("word " + Long.toHexString(w) + " at " + (pos + i)
+                                            + " is not file 1's, or from a generation not begun");
+                                }
+                            }
+                        }
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        if (!failures.isEmpty()) {
+            AssertionError e = new AssertionError(failures.size() + " thread(s) failed");
+            failures.forEach(e::addSuppressed);
+            throw e;
+        }
+        assertClean();
     }
 }
