@@ -319,6 +319,266 @@ final class FileData {
         }
     }
 
+    // ---- range operations: punch hole, zero, collapse and insert range ---------------------------------
+
+    /** Extents moved or removed by one transaction of a range operation (a few leaves' worth). */
+    private static final int RANGE_BATCH = 64;
+
+    /** The checks every fallocate mode shares, in Linux's order (vfs_fallocate): EINVAL, then EFBIG. */
+    private static void checkRange(long offset, long length) throws FsException {
+        if (offset < 0 || length <= 0) {
+            throw FsException.atOffset(Errno.EINVAL, offset, "bad range (length " + length + ")");
+        }
+        if (offset + length > MAX_FILE_SIZE || offset + length < 0) {
+            throw FsException.atOffset(Errno.EFBIG, offset + length, "beyond the largest file size");
+        }
+    }
+
+    /** Collapse and insert range move whole blocks only (ext4 and XFS: EINVAL otherwise). */
+    private static void checkAligned(long offset, long length) throws FsException {
+        if (offset % Block.SIZE != 0 || length % Block.SIZE != 0) {
+            throw FsException.atOffset(Errno.EINVAL, offset, "range not block aligned (length " + length + ")");
+        }
+    }
+
+    /**
+     * Zeros {@code [from, to)}, which lies inside one block, where that block is mapped and written, and
+     * flushes it (holes and unwritten blocks read as zeros already). No transaction: the block stays mapped.
+     */
+    private void zeroInBlock(Inode in, long from, long to) throws FsException {
+        if (from >= to) {
+            return;
+        }
+        Extent e = in.tree(journal.committed()).find(from / Block.SIZE);
+        if (e != null && !e.unwritten()) {
+            long at = deviceOffset(e, from);
+            device.zero(at, to - from);
+            device.persist(at, to - from);
+        }
+    }
+
+    /** Zeros the partial blocks at the edges of {@code [offset, end)}, where written. */
+    private void zeroEdges(Inode in, long offset, long end) throws FsException {
+        long headEnd = Math.min(end, (offset / Block.SIZE + 1) * Block.SIZE);
+        if (offset % Block.SIZE != 0 || headEnd - offset < Block.SIZE) {
+            zeroInBlock(in, offset, headEnd);
+        }
+        long tailStart = Math.max(headEnd, end / Block.SIZE * Block.SIZE);
+        zeroInBlock(in, tailStart, end);
+    }
+
+    private static void touch(Inode in, long now) {
+        in.record.mtime = now;
+        in.record.ctime = now;
+    }
+
+    /**
+     * FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE: the range reads zeros after, and the whole blocks in it
+     * are given back (after each transaction commits); the size never changes. As ext4 does, nothing
+     * happens from EOF on, and a range past EOF stops at the end of the block holding EOF, so space
+     * preallocated beyond that stays. Each batch of removed extents commits on its own: a crash between
+     * them leaves part of the hole punched, every extent still well formed, as ext4 may.
+     * Context: inode lock held exclusive.
+     */
+    void punchHole(Inode in, long offset, long length, long now) throws FsException {
+        checkRange(offset, length);
+        long size = in.record.size;
+        if (offset >= size) {
+            return;
+        }
+        long end = Math.min(offset + length, (size + Block.SIZE - 1) / Block.SIZE * Block.SIZE);
+        zeroEdges(in, offset, end);
+        long from = (offset + Block.SIZE - 1) / Block.SIZE;
+        long to = end / Block.SIZE;
+        // Last extents first, a batch per transaction, so each transaction stays small.
+        do {
+            try (Transaction txn = journal.begin()) {
+                in.joinTransaction(txn);
+                if (from < to) {
+                    List<Extent> rest = in.tree(txn).extents(from, to);
+                    long cut = rest.size() > RANGE_BATCH ? rest.get(rest.size() - RANGE_BATCH).logical() : from;
+                    freeExtents(txn, in, in.tree(txn).remove(Math.max(from, cut), to));
+                    to = Math.max(from, cut);
+                }
+                touch(in, now);
+                table.write(txn, in);
+                txn.commit();
+            }
+        } while (from < to);
+    }
+
+    /**
+     * FALLOC_FL_ZERO_RANGE, with or without KEEP_SIZE: the range reads zeros after. Holes in it are
+     * preallocated as {@link #allocate} does (ENOSPC alike); written whole blocks become unwritten, so no
+     * data is copied; written partial blocks at the edges are zeroed in place and flushed. A partial edge
+     * block that was a hole is preallocated unwritten rather than written with zeros: it reads the same,
+     * and no written block ever lies wholly past EOF. Without keepSize the size grows to the range's end.
+     * Context: inode lock held exclusive.
+     */
+    void zeroRange(Inode in, long offset, long length, boolean keepSize, long now) throws FsException {
+        checkRange(offset, length);
+        long end = offset + length;
+        allocate(in, offset, length, true, now);
+        zeroEdges(in, offset, end);
+        long from = (offset + Block.SIZE - 1) / Block.SIZE;
+        long to = end / Block.SIZE;
+        do {
+            try (Transaction txn = journal.begin()) {
+                in.joinTransaction(txn);
+                if (from < to) {
+                    // First extents first; converting a batch of them touches a leaf or two.
+                    List<Extent> rest = in.tree(txn).extents(from, to);
+                    long cut = rest.size() > RANGE_BATCH ? rest.get(RANGE_BATCH).logical() : to;
+                    in.tree(txn).setUnwritten(from, cut, true);
+                    from = cut;
+                }
+                if (from >= to && !keepSize && end > in.record.size) {
+                    in.record.size = end;
+                }
+                touch(in, now);
+                table.write(txn, in);
+                txn.commit();
+            }
+        } while (from < to);
+    }
+
+    /**
+     * FALLOC_FL_COLLAPSE_RANGE: removes the blocks of the range and moves every later extent (space
+     * preallocated past EOF included) down by the range's length; the size shrinks by it. The range must
+     * be block aligned and end before EOF (EINVAL).
+     *
+     * <p>Work is done a batch of extents per transaction: first the range's blocks are removed (the range
+     * is then a hole), then the later extents move down, lowest first, each batch removed and inserted
+     * again lower in one transaction. So after any transaction the extents neither overlap nor are lost:
+     * every moved extent lies below every unmoved one, and the gap between them is the hole left by the
+     * range. The size changes in the last transaction; a crash before it leaves the old size with the data
+     * partly moved. If more than one transaction is needed the inode is on the orphan list meanwhile (it
+     * holds nothing past its size, so trimming it at mount loses nothing). Context: inode lock held exclusive.
+     */
+    void collapseRange(Inode in, long offset, long length, long now) throws FsException {
+        checkRange(offset, length);
+        checkAligned(offset, length);
+        if (offset + length >= in.record.size) {
+            throw FsException.atOffset(Errno.EINVAL, offset + length, "collapse range reaches EOF");
+        }
+        long from = offset / Block.SIZE;
+        long delta = length / Block.SIZE;
+        ExtentTree committed = in.tree(journal.committed());
+        boolean manyTransactions = committed.extents(from, from + delta).size() > RANGE_BATCH
+                || committed.extents(from + delta, ExtentTree.MAX_LOGICAL).size() > RANGE_BATCH;
+        // An unlinked file is on the orphan list already, and must stay there after.
+        boolean listedHere = manyTransactions && !in.onOrphanList;
+        boolean toList = listedHere;
+        long unmoved = from + delta;
+        boolean removed = false;
+        boolean done = false;
+        while (!done) {
+            try (Transaction txn = journal.begin()) {
+                in.joinTransaction(txn);
+                if (toList) {
+                    orphans.add(txn, in);
+                    toList = false;
+                }
+                ExtentTree tree = in.tree(txn);
+                if (!removed) {
+                    List<Extent> doomed = tree.extents(from, from + delta);
+                    long cut = doomed.size() > RANGE_BATCH ? doomed.get(RANGE_BATCH).logical() : from + delta;
+                    freeExtents(txn, in, tree.remove(from, cut));
+                    removed = cut == from + delta;
+                }
+                if (removed && !txn.full()) {
+                    List<Extent> later = tree.extents(unmoved, ExtentTree.MAX_LOGICAL);
+                    long cut = later.size() > RANGE_BATCH ? later.get(RANGE_BATCH).logical() : ExtentTree.MAX_LOGICAL + 1;
+                    move(tree, unmoved, cut, -delta);
+                    unmoved = cut;
+                    done = cut > ExtentTree.MAX_LOGICAL;
+                }
+                if (done) {
+                    in.record.size -= length;
+                    if (listedHere) {
+                        orphans.remove(txn, in);
+                    }
+                }
+                touch(in, now);
+                table.write(txn, in);
+                txn.commit();
+            }
+        }
+    }
+
+    /**
+     * FALLOC_FL_INSERT_RANGE: moves every extent at or after {@code offset} (cutting one that straddles
+     * it) up by {@code length}, leaving a hole there; the size grows by it. The range must be block
+     * aligned and start before EOF (EINVAL); the new size, and every moved extent, must stay within the
+     * largest file size (EFBIG, checked before anything changes).
+     *
+     * <p>The size grows in the first transaction, then the extents move a batch per transaction, highest
+     * first, each batch removed and inserted again higher in one transaction: after any of them the
+     * extents neither overlap nor are lost, and all lie inside the size, so a crash leaves a file with a
+     * hole where part of its data should be, never a broken one. More than one transaction puts the inode
+     * on the orphan list meanwhile. Context: inode lock held exclusive.
+     */
+    void insertRange(Inode in, long offset, long length, long now) throws FsException {
+        checkRange(offset, length);
+        checkAligned(offset, length);
+        long size = in.record.size;
+        // ext4's order: the size limit first, then the offset.
+        if (length > MAX_FILE_SIZE - size) {
+            throw FsException.atOffset(Errno.EFBIG, size + length, "beyond the largest file size");
+        }
+        if (offset >= size) {
+            throw FsException.atOffset(Errno.EINVAL, offset, "insert range at or past EOF");
+        }
+        long from = offset / Block.SIZE;
+        long delta = length / Block.SIZE;
+        List<Extent> moving = in.tree(journal.committed()).extents(from, ExtentTree.MAX_LOGICAL);
+        if (!moving.isEmpty() && moving.getLast().end() + delta > MAX_FILE_SIZE / Block.SIZE) {
+            throw FsException.atOffset(Errno.EFBIG, offset, "space preallocated past EOF would move beyond the largest file size");
+        }
+        boolean manyTransactions = moving.size() > RANGE_BATCH;
+        boolean listedHere = manyTransactions && !in.onOrphanList;
+        boolean toList = listedHere;
+        long unmovedEnd = ExtentTree.MAX_LOGICAL + 1;
+        boolean done = false;
+        boolean grown = false;
+        while (!done) {
+            try (Transaction txn = journal.begin()) {
+                in.joinTransaction(txn);
+                if (toList) {
+                    orphans.add(txn, in);
+                    toList = false;
+                }
+                if (!grown) {
+                    in.record.size = size + length;
+                    grown = true;
+                }
+                ExtentTree tree = in.tree(txn);
+                List<Extent> rest = tree.extents(from, unmovedEnd);
+                long cut = rest.size() > RANGE_BATCH ? rest.get(rest.size() - RANGE_BATCH).logical() : from;
+                cut = Math.max(cut, from);
+                move(tree, cut, unmovedEnd, delta);
+                unmovedEnd = cut;
+                done = cut == from;
+                if (done && listedHere) {
+                    orphans.remove(txn, in);
+                }
+                touch(in, now);
+                table.write(txn, in);
+                txn.commit();
+            }
+        }
+    }
+
+    /**
+     * Moves the extents of {@code [from, to)} (cut at its ends) by {@code delta} blocks; the destination
+     * must be a hole apart from the source itself. Context: inside the caller's transaction.
+     */
+    private static void move(ExtentTree tree, long from, long to, long delta) throws FsException {
+        for (Extent x : tree.remove(from, to)) {
+            tree.insert(new Extent(x.logical() + delta, x.physical(), x.length(), x.unwritten()));
+        }
+    }
+
     // ---- truncate ------------------------------------------------------------------------------------
 
     /**

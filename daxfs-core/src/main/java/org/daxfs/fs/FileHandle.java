@@ -7,9 +7,9 @@ import org.daxfs.Errno;
 import org.daxfs.FsException;
 
 /**
- * An open file: positional reads and writes straight to and from the device, truncate, preallocate and
- * fsync. Thread safe: readers share the inode lock, writers take it exclusively, so several threads may
- * use one handle. A file unlinked while open keeps working until its last handle closes.
+ * An open file: positional reads and writes straight to and from the device, truncate, the fallocate
+ * modes (preallocate, punch hole, zero, collapse and insert range) and fsync. Thread safe: readers
+ * share the inode lock, writers take it exclusively, so several threads may use one handle. A file unlinked while open keeps working until its last handle closes.
  */
 public final class FileHandle implements AutoCloseable {
     /** Atime is refreshed when older than this, or than mtime/ctime (Linux's relatime). */
@@ -169,6 +169,45 @@ public final class FileHandle implements AutoCloseable {
     public void allocate(long offset, long length, boolean keepSize) throws FsException {
         checkWritable();
         withWriteLock(() -> fs.data().allocate(inode, offset, length, keepSize, fs.now()));
+    }
+
+    /**
+     * Deallocates {@code [offset, offset+length)} as fallocate(2) FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE:
+     * the range reads zeros after and its whole blocks are freed; the size never changes. Nothing happens
+     * at or past EOF, and a range past EOF stops at the end of the block holding EOF (as ext4).
+     */
+    public void punchHole(long offset, long length) throws FsException {
+        checkWritable();
+        withWriteLock(() -> fs.data().punchHole(inode, offset, length, fs.now()));
+    }
+
+    /**
+     * Zeros {@code [offset, offset+length)} as FALLOC_FL_ZERO_RANGE (with FALLOC_FL_KEEP_SIZE if
+     * {@code keepSize}): the range reads zeros after and is allocated; without keepSize the size grows to
+     * the range's end if it was smaller. ENOSPC as {@link #allocate}.
+     */
+    public void zeroRange(long offset, long length, boolean keepSize) throws FsException {
+        checkWritable();
+        withWriteLock(() -> fs.data().zeroRange(inode, offset, length, keepSize, fs.now()));
+    }
+
+    /**
+     * Removes {@code [offset, offset+length)} and moves the rest of the file down, as
+     * FALLOC_FL_COLLAPSE_RANGE. EINVAL unless both are multiples of 4096 and the range ends before EOF.
+     */
+    public void collapseRange(long offset, long length) throws FsException {
+        checkWritable();
+        withWriteLock(() -> fs.data().collapseRange(inode, offset, length, fs.now()));
+    }
+
+    /**
+     * Inserts a hole of {@code length} bytes at {@code offset}, moving the rest of the file up, as
+     * FALLOC_FL_INSERT_RANGE. EINVAL unless both are multiples of 4096 and offset lies before EOF; EFBIG if
+     * the file would grow past the largest file size.
+     */
+    public void insertRange(long offset, long length) throws FsException {
+        checkWritable();
+        withWriteLock(() -> fs.data().insertRange(inode, offset, length, fs.now()));
     }
 
     /** Makes the file's data and attributes durable. */

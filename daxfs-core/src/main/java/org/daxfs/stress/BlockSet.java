@@ -48,6 +48,49 @@ final class BlockSet {
         ranges.tailMap(from, true).clear();
     }
 
+    /** Removes {@code [from, to)}. */
+    void remove(long from, long to) {
+        if (from >= to) {
+            return;
+        }
+        BlockSet tail = new BlockSet();
+        for (Map.Entry<Long, Long> e : ranges.tailMap(to, false).entrySet()) {
+            tail.add(e.getKey(), e.getValue());
+        }
+        Map.Entry<Long, Long> across = ranges.floorEntry(to);
+        if (across != null && across.getValue() > to) {
+            tail.add(to, across.getValue());
+        }
+        removeFrom(from);
+        for (Map.Entry<Long, Long> e : tail.ranges.entrySet()) {
+            add(e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * Moves every block at or after {@code from} by {@code delta} (collapse and insert range); a range
+     * across {@code from} is cut there. The blocks landed on must not be in the set.
+     */
+    void shift(long from, long delta) {
+        List<long[]> moved = new ArrayList<>();
+        Map.Entry<Long, Long> across = ranges.lowerEntry(from);
+        if (across != null && across.getValue() > from) {
+            moved.add(new long[] {from, across.getValue()});
+        }
+        for (Map.Entry<Long, Long> e : ranges.tailMap(from, true).entrySet()) {
+            moved.add(new long[] {e.getKey(), e.getValue()});
+        }
+        removeFrom(from);
+        for (long[] r : moved) {
+            add(r[0] + delta, r[1] + delta);
+        }
+    }
+
+    /** One past the last block in the set, or 0 if it is empty. */
+    long end() {
+        return ranges.isEmpty() ? 0 : ranges.lastEntry().getValue();
+    }
+
     /** The blocks of this set that {@code other} lacks. */
     BlockSet minus(BlockSet other) {
         BlockSet out = new BlockSet();

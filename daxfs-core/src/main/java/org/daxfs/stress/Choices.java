@@ -79,6 +79,30 @@ final class Choices {
         return r.percent(50) ? length(r) : up(r.between(1, Math.min(MAX_ALLOCATE, maxSize)));
     }
 
+    /**
+     * A {@code {offset, length}} for collapse or insert range: whole blocks, the offset inside or just past
+     * a file of {@code size} bytes; now and then misaligned, empty, negative or near the limit (what Linux
+     * rejects).
+     */
+    long[] blockRange(Rng r, long size) {
+        long offset = r.below(size / BLOCK + 2) * BLOCK;
+        long length = r.between(1, 16) * BLOCK;
+        if (edge(r, 2)) {
+            offset += r.between(1, BLOCK - 1);
+        } else if (edge(r, 2)) {
+            length += r.between(1, BLOCK - 1);
+        } else if (edge(r, 1)) {
+            offset = negative(r);
+        } else if (edge(r, 1)) {
+            length = -r.below(2) * BLOCK;
+        } else if (edge(r, 1)) {
+            offset = nearLimit(r) & -BLOCK;
+        } else if (edge(r, 1)) {
+            length = FileModel.MAX_FILE_SIZE - size + BLOCK;
+        }
+        return new long[] {offset, length};
+    }
+
     /** A new size for truncate: the same, smaller, a block multiple, far, or anything up to maxSize. */
     long newSize(Rng r, long size) {
         int p = r.below(100);

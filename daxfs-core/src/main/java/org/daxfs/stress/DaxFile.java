@@ -80,6 +80,26 @@ final class DaxFile implements TestedFile {
     }
 
     @Override
+    public void punchHole(long offset, long length) throws FsException {
+        handle.punchHole(offset, length);
+    }
+
+    @Override
+    public void zeroRange(long offset, long length, boolean keepSize) throws FsException {
+        handle.zeroRange(offset, length, keepSize);
+    }
+
+    @Override
+    public void collapseRange(long offset, long length) throws FsException {
+        handle.collapseRange(offset, length);
+    }
+
+    @Override
+    public void insertRange(long offset, long length) throws FsException {
+        handle.insertRange(offset, length);
+    }
+
+    @Override
     public void fsync() throws FsException {
         handle.fsync();
     }

@@ -141,6 +141,108 @@ final class FileModel {
         return Outcome.ok();
     }
 
+    /** The checks every fallocate mode shares, in Linux's order (vfs_fallocate): EINVAL, then EFBIG. */
+    private static Errno rangeError(long offset, long length) {
+        if (offset < 0 || length <= 0) {
+            return Errno.EINVAL;
+        }
+        long end = offset + length;
+        return end > MAX_FILE_SIZE || end < 0 ? Errno.EFBIG : null;
+    }
+
+    private static boolean aligned(long offset, long length) {
+        return offset % BLOCK == 0 && length % BLOCK == 0;
+    }
+
+    /**
+     * FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, as ext4 does it: nothing at or past EOF; a range past EOF
+     * stops at the end of the block holding EOF; the range reads zeros and its whole blocks are freed.
+     */
+    Outcome punchHole(long offset, long length) {
+        Errno bad = rangeError(offset, length);
+        if (bad != null) {
+            return Outcome.failed(bad);
+        }
+        if (offset >= size) {
+            return Outcome.ok();
+        }
+        long end = Math.min(offset + length, Math.ceilDiv(size, BLOCK) * BLOCK);
+        zero(offset, end);
+        allocated.remove(Math.ceilDiv(offset, BLOCK), end / BLOCK);
+        return Outcome.ok();
+    }
+
+    /**
+     * FALLOC_FL_ZERO_RANGE (with KEEP_SIZE if {@code keepSize}): the range reads zeros and every block it
+     * touches is allocated; without keepSize the size grows to its end.
+     */
+    Outcome zeroRange(long offset, long length, boolean keepSize) {
+        Errno bad = rangeError(offset, length);
+        if (bad != null) {
+            return Outcome.failed(bad);
+        }
+        long end = offset + length;
+        zero(offset, end);
+        allocated.add(offset / BLOCK, Math.ceilDiv(end, BLOCK));
+        if (!keepSize && end > size) {
+            size = end;
+        }
+        return Outcome.ok();
+    }
+
+    /**
+     * FALLOC_FL_COLLAPSE_RANGE: EINVAL unless block aligned and ending before EOF; removes the range and
+     * moves everything after it (preallocated blocks included) down.
+     */
+    Outcome collapseRange(long offset, long length) {
+        Errno bad = rangeError(offset, length);
+        if (bad != null) {
+            return Outcome.failed(bad);
+        }
+        if (!aligned(offset, length) || offset + length >= size) {
+            return Outcome.failed(Errno.EINVAL);
+        }
+        long from = offset / BLOCK;
+        long blocks = length / BLOCK;
+        pages.subMap(from, from + blocks).clear();
+        shiftPages(from + blocks, -blocks);
+        allocated.remove(from, from + blocks);
+        allocated.shift(from + blocks, -blocks);
+        size -= length;
+        return Outcome.ok();
+    }
+
+    /**
+     * FALLOC_FL_INSERT_RANGE: EINVAL unless block aligned; EFBIG if the size would pass the limit (checked
+     * before the offset, as ext4 does); EINVAL if offset is at or past EOF; EFBIG too if blocks
+     * preallocated past EOF would move past the limit (DaxFS's rule: ext4 has none). Moves everything at
+     * or after offset up, leaving a hole.
+     */
+    Outcome insertRange(long offset, long length) {
+        Errno bad = rangeError(offset, length);
+        if (bad != null) {
+            return Outcome.failed(bad);
+        }
+        if (!aligned(offset, length)) {
+            return Outcome.failed(Errno.EINVAL);
+        }
+        if (length > MAX_FILE_SIZE - size) {
+            return Outcome.failed(Errno.EFBIG);
+        }
+        if (offset >= size) {
+            return Outcome.failed(Errno.EINVAL);
+        }
+        long from = offset / BLOCK;
+        long blocks = length / BLOCK;
+        if (allocated.end() > from && allocated.end() + blocks > MAX_FILE_SIZE / BLOCK) {
+            return Outcome.failed(Errno.EFBIG);
+        }
+        shiftPages(from, blocks);
+        allocated.shift(from, blocks);
+        size += length;
+        return Outcome.ok();
+    }
+
     /** Sets the per-file DAX flag; contents never change with it. */
     Outcome setDax(boolean on) {
         dax = on;
@@ -192,6 +294,26 @@ final class FileModel {
             System.arraycopy(data, done, page, inPage, len);
             done += len;
         }
+    }
+
+    /** Zeros the content of {@code [from, to)}: whole pages go, partial ones are cleared in part. */
+    private void zero(long from, long to) {
+        for (long page : new ArrayList<>(pages.subMap(from / BLOCK, true, (to - 1) / BLOCK, true).keySet())) {
+            long s = Math.max(from, page * BLOCK);
+            long e = Math.min(to, (page + 1) * BLOCK);
+            if (e - s == BLOCK) {
+                pages.remove(page);
+            } else {
+                Arrays.fill(pages.get(page), (int) (s - page * BLOCK), (int) (e - page * BLOCK), (byte) 0);
+            }
+        }
+    }
+
+    /** Moves every page at or after {@code from} by {@code delta} pages. */
+    private void shiftPages(long from, long delta) {
+        TreeMap<Long, byte[]> moved = new TreeMap<>(pages.tailMap(from, true));
+        pages.tailMap(from, true).clear();
+        moved.forEach((page, bytes) -> pages.put(page + delta, bytes));
     }
 
     /** Forgets the content at and past {@code from}: the rest of its page becomes zeros, later pages go. */

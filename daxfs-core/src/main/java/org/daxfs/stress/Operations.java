@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * The table of operation types: one row per kind, with its name, weights, modes and generator.
  *
- * <p>Adding an operation (punch hole, zero, collapse and insert range, mapped reads and writes) is one class
+ * <p>Adding an operation (mapped reads and writes, say) is one class
  * and one row: the class draws its parameters (from {@link Choices}, with the cases Linux rejects now and
  * then), applies itself to the {@link FileModel} (which gains the operation's Linux semantics, errors
  * included) and to the {@link TestedFile} (which gains the engine call, forwarded by {@link DaxFile}), and
@@ -31,6 +31,12 @@ public final class Operations {
             new OperationType("truncate", 80, 250, ALL, TruncateOp::draw),
             new OperationType("allocate", 40, 100, ALL, AllocateOp.drawer(false)),
             new OperationType("allocate-keep-size", 40, 100, ALL, AllocateOp.drawer(true)),
+            new OperationType("punch-hole", 60, 250, ALL, PunchHoleOp::draw),
+            new OperationType("zero-range", 30, 100, ALL, ZeroRangeOp.drawer(false)),
+            new OperationType("zero-range-keep-size", 30, 100, ALL, ZeroRangeOp.drawer(true)),
+            // They move data to other offsets, which a shared reader could not tell from foreign data.
+            new OperationType("collapse-range", 50, 0, ALL, CollapseRangeOp::draw),
+            new OperationType("insert-range", 50, 0, ALL, InsertRangeOp::draw),
             new OperationType("fsync", 20, 20, ALL, c -> new SyncOp(false)),
             new OperationType("fdatasync", 20, 20, ALL, c -> new SyncOp(true)),
             new OperationType("reopen", 20, 0, ALL, ReopenOp::draw),

@@ -31,6 +31,18 @@ interface TestedFile {
     /** fallocate mode 0, or FALLOC_FL_KEEP_SIZE. */
     void allocate(long offset, long length, boolean keepSize) throws FsException;
 
+    /** fallocate FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE. */
+    void punchHole(long offset, long length) throws FsException;
+
+    /** fallocate FALLOC_FL_ZERO_RANGE, with FALLOC_FL_KEEP_SIZE if {@code keepSize}. */
+    void zeroRange(long offset, long length, boolean keepSize) throws FsException;
+
+    /** fallocate FALLOC_FL_COLLAPSE_RANGE. */
+    void collapseRange(long offset, long length) throws FsException;
+
+    /** fallocate FALLOC_FL_INSERT_RANGE. */
+    void insertRange(long offset, long length) throws FsException;
+
     void fsync() throws FsException;
 
     void fdatasync() throws FsException;

@@ -20,7 +20,15 @@ import org.junit.jupiter.api.Test;
  * shared read) is caught, and the report names the seed, the operation, the bytes and the replay command.
  */
 class CheckerSelfTest {
-    private static final StressOptions SINGLE = StressOptions.defaults().withSeed(77).withOps(3000);
+    /**
+     * Without the range operations, so the seeded sequences these tests count on stay as they were; and
+     * collapse and insert range move data to other offsets, where a lost write's bytes are not missed at
+     * the offset it wrote.
+     */
+    private static final StressOptions SINGLE = StressOptions.defaults().withSeed(77).withOps(3000)
+            .withMix(new java.util.TreeMap<>(java.util.Map.of("punch-hole", 0, "zero-range", 0, "zero-range-keep-size", 0,
+                    "collapse-range", 0, "insert-range", 0)));
+    private static final String NO_RANGES = " --ops-mix collapse-range=0,insert-range=0,punch-hole=0,zero-range=0,zero-range-keep-size=0";
 
     @Test
     void aWriteWhoseDataIsLostIsCaughtAndTheReportNamesIt() throws Exception {
@@ -53,7 +61,7 @@ class CheckerSelfTest {
         assertEquals(20, f.lastOps().size());
         assertTrue(f.lastOps().getLast().startsWith("#" + f.opNumber() + " "), f.format());
         assertTrue(f.lastOps().stream().anyMatch(l -> l.startsWith("#" + lost[0] + " write ")), f.format());
-        assertEquals("./daxfs stress IMAGE --seed 77 --ops 3000 --verify-every 10", f.replay());
+        assertEquals("./daxfs stress IMAGE --seed 77 --ops 3000" + NO_RANGES + " --verify-every 10", f.replay());
         String text = f.format();
         assertTrue(text.contains("first differences"), text);
         assertTrue(text.contains("replay:    ./daxfs stress IMAGE --seed 77"), text);

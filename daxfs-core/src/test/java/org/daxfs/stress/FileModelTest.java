@@ -109,4 +109,59 @@ class FileModelTest {
         assertEquals(2, m.contentRanges().size());
         assertArrayEquals(new long[] {0, 2L * BLOCK}, m.contentRanges().get(0));
     }
+
+    @Test
+    void punchHoleClipsAtTheBlockHoldingEofAndFreesWholeBlocks() {
+        m.write(0, filled(2 * BLOCK + 10, 5), false);
+        m.allocate(0, 6 * BLOCK, true);
+        assertEquals(Outcome.ok(), m.punchHole(5 * BLOCK, BLOCK));
+        assertEquals("[0,6)", m.allocated().toString());
+        assertEquals(Outcome.ok(), m.punchHole(100, 100 * BLOCK));
+        assertEquals("[0,1) [3,6)", m.allocated().toString());
+        assertArrayEquals(filled(2, 5), m.read(98, 2).data());
+        assertArrayEquals(new byte[2], m.read(100, 2).data());
+        assertEquals(2 * BLOCK + 10, m.size());
+        assertEquals(Errno.EINVAL, m.punchHole(-1, 1).errno());
+        assertEquals(Errno.EFBIG, m.punchHole(MAX_FILE_SIZE, 1).errno());
+    }
+
+    @Test
+    void zeroRangeAllocatesEveryTouchedBlockAndGrowsUnlessKeepSize() {
+        m.write(0, filled(BLOCK, 5), false);
+        assertEquals(Outcome.ok(), m.zeroRange(10, 2 * BLOCK, true));
+        assertEquals(BLOCK, m.size());
+        assertEquals("[0,3)", m.allocated().toString());
+        assertArrayEquals(filled(10, 5), m.read(0, 10).data());
+        assertEquals(Outcome.ok(), m.zeroRange(5, 3 * BLOCK, false));
+        assertEquals(3 * BLOCK + 5, m.size());
+        assertEquals("[0,4)", m.allocated().toString());
+    }
+
+    @Test
+    void collapseAndInsertMoveDataAndBlocks() {
+        m.write(0, filled(BLOCK, 1), false);
+        m.write(BLOCK, filled(BLOCK, 2), false);
+        m.write(3 * BLOCK, filled(BLOCK, 3), false);
+        assertEquals(Errno.EINVAL, m.collapseRange(BLOCK, 3 * BLOCK).errno(), "reaches EOF");
+        assertEquals(Errno.EINVAL, m.collapseRange(1, BLOCK).errno());
+        assertEquals(Outcome.ok(), m.collapseRange(BLOCK, BLOCK));
+        assertEquals(3 * BLOCK, m.size());
+        assertEquals("[0,1) [2,3)", m.allocated().toString());
+        assertArrayEquals(filled(1, 3), m.read(2 * BLOCK, 1).data());
+        assertEquals(Errno.EINVAL, m.insertRange(3 * BLOCK, BLOCK).errno(), "at EOF");
+        assertEquals(Errno.EFBIG, m.insertRange(3 * BLOCK, MAX_FILE_SIZE - 2 * BLOCK).errno(), "size limit before EOF");
+        assertEquals(Outcome.ok(), m.insertRange(0, 2 * BLOCK));
+        assertEquals(5 * BLOCK, m.size());
+        assertEquals("[2,3) [4,5)", m.allocated().toString());
+        assertArrayEquals(filled(1, 1), m.read(2 * BLOCK, 1).data());
+        assertArrayEquals(new byte[1], m.read(0, 1).data());
+    }
+
+    @Test
+    void insertRangeRefusesToMovePreallocationPastTheLimit() {
+        m.write(0, filled(BLOCK, 1), false);
+        m.allocate(MAX_FILE_SIZE - BLOCK, BLOCK, true);
+        assertEquals(Errno.EFBIG, m.insertRange(0, BLOCK).errno());
+        assertEquals(BLOCK, m.size());
+    }
 }

@@ -45,6 +45,26 @@ class ForwardingFile implements TestedFile {
     }
 
     @Override
+    public void punchHole(long offset, long length) throws FsException {
+        inner.punchHole(offset, length);
+    }
+
+    @Override
+    public void zeroRange(long offset, long length, boolean keepSize) throws FsException {
+        inner.zeroRange(offset, length, keepSize);
+    }
+
+    @Override
+    public void collapseRange(long offset, long length) throws FsException {
+        inner.collapseRange(offset, length);
+    }
+
+    @Override
+    public void insertRange(long offset, long length) throws FsException {
+        inner.insertRange(offset, length);
+    }
+
+    @Override
     public void fsync() throws FsException {
         inner.fsync();
     }
