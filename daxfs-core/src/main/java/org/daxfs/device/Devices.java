@@ -102,6 +102,7 @@ public final class Devices {
         }
         boolean handedOver = false;
         try {
+            lockImage(channel, path, options.readOnly());
             long fileSize = channel.size();
             long size = fileSize / Device.BLOCK_SIZE * Device.BLOCK_SIZE;
             if (size == 0) {
@@ -121,10 +122,9 @@ public final class Devices {
                 return new BlockOnlyDevice(kind + path + " (block-only" + suffix, path, openOptions, channel, size,
                         options.readOnly());
             }
+            // The mapping does not need the channel, but the image lock lives as long as it is open.
             MappedDevice device = map(path, kind, channel, size, options, suffix);
-            // A mapping does not depend on the channel that made it.
             handedOver = true;
-            closeQuietly(channel);
             return device;
         } catch (FsException e) {
             throw e;
@@ -137,6 +137,24 @@ public final class Devices {
         }
     }
 
+    /**
+     * Takes the image's advisory lock for as long as the device is open: one writer, or readers only, so
+     * that two mounts (in this process or another) cannot both change one image.
+     *
+     * @throws FsException EBUSY if the image is open elsewhere in a way that conflicts
+     */
+    private static void lockImage(FileChannel channel, Path path, boolean shared) throws FsException {
+        try {
+            if (channel.tryLock(0, Long.MAX_VALUE, shared) == null) {
+                throw FsException.of(Errno.EBUSY, path.toString(), "the image is in use by another process");
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw FsException.of(Errno.EBUSY, path.toString(), "the image is already open in this process");
+        } catch (IOException e) {
+            throw toFsException(e, path);
+        }
+    }
+
     private static MappedDevice map(Path path, String kind, FileChannel channel, long size, DeviceOptions options,
             String suffix) throws FsException {
         boolean readOnly = options.readOnly();
@@ -146,7 +164,7 @@ public final class Devices {
                 try {
                     MemorySegment mapping = channel.map(ExtendedMapMode.READ_WRITE_SYNC, 0, size, arena);
                     return new MappedDevice(kind + path + " (mapped, MAP_SYNC" + suffix, arena, mapping, false,
-                            MappedDevice.Persistence.FORCE_CACHE_LINES, true, path, null);
+                            MappedDevice.Persistence.FORCE_CACHE_LINES, true, path, channel);
                 } catch (IOException | UnsupportedOperationException e) {
                     options.notices().accept("MAP_SYNC not supported for " + path + ": " + reason(e)
                             + "; falling back to msync");
@@ -155,7 +173,7 @@ public final class Devices {
             MemorySegment mapping = channel.map(
                     readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, size, arena);
             return new MappedDevice(kind + path + " (mapped" + suffix, arena, mapping, readOnly,
-                    MappedDevice.Persistence.MSYNC, false, path, null);
+                    MappedDevice.Persistence.MSYNC, false, path, channel);
         } catch (IOException e) {
             arena.close();
             throw FsException.wrap(Errno.EIO, path.toString(), -1, "cannot map " + size + " bytes: " + e, e);
