@@ -126,6 +126,20 @@ final class Choices {
         return FAR[r.below(FAR.length)] + r.below(FAR_WINDOW);
     }
 
+    /**
+     * A file position for a read or write: now and then a negative one (EINVAL), now and then one near the
+     * largest file size (at odds {@code nearLimitOdds}, as {@link #edge}), else one in or around the file.
+     */
+    long position(Rng r, long size, int nearLimitOdds) {
+        if (edge(r, 1)) {
+            return negative(r);
+        }
+        if (edge(r, nearLimitOdds)) {
+            return nearLimit(r);
+        }
+        return offset(r, size);
+    }
+
     /** A negative offset or size: -1, the most negative long, or anything between. */
     static long negative(Rng r) {
         int p = r.below(100);

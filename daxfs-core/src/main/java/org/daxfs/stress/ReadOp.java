@@ -17,14 +17,7 @@ final class ReadOp implements Operation {
     static Operation draw(OpContext c) {
         Rng r = c.rng();
         Choices ch = c.choices();
-        long pos;
-        if (ch.edge(r, 1)) {
-            pos = Choices.negative(r);
-        } else if (ch.edge(r, 1)) {
-            pos = Choices.nearLimit(r);
-        } else {
-            pos = ch.offset(r, c.model().size());
-        }
+        long pos = ch.position(r, c.model().size(), 1);
         return new ReadOp(pos, ch.edge(r, 1) ? 0 : ch.length(r));
     }
 

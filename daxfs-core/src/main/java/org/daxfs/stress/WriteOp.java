@@ -28,14 +28,7 @@ final class WriteOp implements Operation {
     static Operation draw(OpContext c) {
         Rng r = c.rng();
         Choices ch = c.choices();
-        long pos;
-        if (ch.edge(r, 1)) {
-            pos = Choices.negative(r);
-        } else if (ch.edge(r, 2)) {
-            pos = Choices.nearLimit(r);
-        } else {
-            pos = ch.offset(r, c.model().size());
-        }
+        long pos = ch.position(r, c.model().size(), 2);
         return new WriteOp(pos, ch.edge(r, 1) ? 0 : ch.length(r), c.model().fileId, c.opNumber(), c.model().appending());
     }
 

@@ -99,6 +99,22 @@ final class CrashPoints implements PersistPointDevice.Hook {
         return true;
     }
 
+    /**
+     * Runs {@code ops} random operations of the workload with crash points armed, compares the live file
+     * system with the model, then crashes once more after the last operation; throws on the first failure.
+     */
+    void runRandomOps(int ops) throws Exception {
+        arm();
+        for (int i = 0; i < ops && !failed(); i++) {
+            w.randomOp();
+        }
+        throwIfFailed();
+        disarm();
+        w.checkLiveAgainstModel();
+        arm().crashAtEnd();
+        throwIfFailed();
+    }
+
     boolean failed() {
         return failure != null;
     }

@@ -27,15 +27,7 @@ class FullDeviceCrashTest {
             int fill = w.create("/fill", false);
             w.allocate(fill, 0, 64L << 20, true); // more than the device: ENOSPC once it is full
             assertTrue(w.fs.statfs().availableBlocks() < 8, "the device is full: " + w.fs.statfs().availableBlocks());
-            points.arm();
-            for (int i = 0; i < ops && !points.failed(); i++) {
-                w.randomOp();
-            }
-            points.throwIfFailed();
-            points.disarm();
-            w.checkLiveAgainstModel();
-            points.arm().crashAtEnd();
-            points.throwIfFailed();
+            points.runRandomOps(ops);
         } finally {
             w.closeAll();
         }

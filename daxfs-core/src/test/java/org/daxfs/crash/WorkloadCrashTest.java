@@ -44,16 +44,9 @@ class WorkloadCrashTest {
     static void runSeed(long seed, int ops) throws Exception {
         long t0 = System.nanoTime();
         Workload w = new Workload(seed, 16 * CrashTesting.MIB);
-        CrashPoints points = new CrashPoints(w, seed).arm();
+        CrashPoints points = new CrashPoints(w, seed);
         try {
-            for (int i = 0; i < ops && !points.failed(); i++) {
-                w.randomOp();
-            }
-            points.throwIfFailed();
-            points.disarm();
-            w.checkLiveAgainstModel();
-            points.arm().crashAtEnd();
-            points.throwIfFailed();
+            points.runRandomOps(ops);
         } finally {
             w.closeAll();
         }
