@@ -56,6 +56,15 @@ abstract class AbstractDevice implements Device {
         throw FsException.atOffset(Errno.EOPNOTSUPP, offset, "no direct access on " + describe());
     }
 
+    /**
+     * Where windows get device pages; devices with a mappable descriptor override this.
+     *
+     * @throws FsException EOPNOTSUPP if this device has none
+     */
+    WindowSource windowSource() throws FsException {
+        throw FsException.atOffset(Errno.EOPNOTSUPP, -1, "no windows on " + describe() + ": it cannot be mapped");
+    }
+
     /** Runs once after kill has drained every section: make device memory unreachable. */
     void revoke() {}
 
@@ -97,6 +106,21 @@ abstract class AbstractDevice implements Device {
             throw mediaError(bad);
         }
         return sliceAt(offset, length);
+    }
+
+    @Override
+    public final DeviceWindow openWindow(long size) throws FsException {
+        WindowSource source = windowSource();
+        source.checkSupported(describe());
+        if (size <= 0 || size % BLOCK_SIZE != 0) {
+            throw FsException.atOffset(Errno.EINVAL, -1,
+                    "window size " + size + " is not a positive multiple of " + BLOCK_SIZE);
+        }
+        // Inside a section: the descriptor cannot be closed by a concurrent close while it is opened.
+        try (DeviceSection _ = lifetime.enter(-1)) {
+            source.descriptor(-1);
+            return DeviceWindow.reserve(this, source, size);
+        }
     }
 
     @Override

@@ -28,10 +28,14 @@ import org.daxfs.FsException;
  * <p>Tests crash at every persist point by registering {@link #onPersist} and calling {@link #crash} from
  * the listener. The crashed image keeps the bad sectors of this one (bad media survives a power cycle).
  *
- * <p>Memory: both images are off-heap in a shared arena that lives until {@link #close()}; direct access
- * and the operations see them through a second arena that {@link #kill()} closes. So after kill, held
+ * <p>Memory: both images are off-heap, mapped in a shared arena that lives until {@link #close()}; direct
+ * access and the operations see them through a second arena that {@link #kill()} closes. So after kill, held
  * segments throw IllegalStateException, while {@link #crash}, {@link #unpersistedLines} and the snapshots
- * still work until close.
+ * still work until close. The live image is a memfd mapped shared, so that {@link #openWindow windows} can
+ * map the same memory again: a store through a window is a store to the live image, lost by a crash unless
+ * persisted, like a direct-access store. As on other devices, windows keep mapping that memory after kill and
+ * close, until their owner closes them. The durable image is ordinary memory. The memfd is closed at close;
+ * each crash image has its own.
  *
  * <p>Locks and context: as {@link AbstractDevice}; no lock of its own. Persist listeners run on the
  * persisting thread inside its device section: they may read, snapshot and crash the device, but must not
@@ -46,7 +50,9 @@ public final class CrashSimulatorDevice extends MemoryBackedDevice {
     private final boolean synchronous;
     private final Arena storage = Arena.ofShared();
     private final Arena access = Arena.ofShared();
-    /** The images, owned by {@code storage}. */
+    /** The memfd that holds the live image, which windows map. */
+    private final int liveFd;
+    /** The images, owned by {@code storage}; {@code liveStore} is a shared mapping of {@code liveFd}. */
     private final MemorySegment liveStore;
     private final MemorySegment durable;
     /** {@code liveStore} as seen through {@code access}: what sections use and direct access hands out. */
@@ -66,12 +72,26 @@ public final class CrashSimulatorDevice extends MemoryBackedDevice {
      * @param synchronous what {@link #isSynchronous()} reports, so both the MAP_SYNC and the msync paths
      *     of the layers above can be crash-tested
      */
-    @SuppressWarnings("restricted") // reinterpret: a second view of our own allocation, same size
+    @SuppressWarnings("restricted") // reinterpret: a second view of our own mapping, same size
     public CrashSimulatorDevice(long size, boolean synchronous) {
         super(size, false);
         this.synchronous = synchronous;
-        this.liveStore = storage.allocate(size, BLOCK_SIZE);
-        this.durable = storage.allocate(size, BLOCK_SIZE);
+        try {
+            this.liveFd = LinuxCalls.memfdCreate("daxfs-crash-live", LinuxCalls.MFD_CLOEXEC);
+        } catch (LinuxCalls.SyscallException e) {
+            storage.close();
+            access.close();
+            throw new IllegalStateException("cannot create the live image of a crash simulator", e);
+        }
+        try {
+            this.liveStore = mapLive(liveFd, size, storage);
+            this.durable = storage.allocate(size, BLOCK_SIZE);
+        } catch (RuntimeException | Error e) {
+            storage.close();
+            access.close();
+            closeQuietly(liveFd);
+            throw e;
+        }
         this.live = liveStore.reinterpret(size, access, null);
     }
 
@@ -206,6 +226,11 @@ public final class CrashSimulatorDevice extends MemoryBackedDevice {
     }
 
     @Override
+    WindowSource windowSource() {
+        return WindowSource.borrowed(liveFd, false, false);
+    }
+
+    @Override
     void revoke() {
         access.close();
     }
@@ -213,7 +238,32 @@ public final class CrashSimulatorDevice extends MemoryBackedDevice {
     @Override
     void release() {
         released = true;
-        storage.close();
+        try {
+            storage.close();
+        } finally {
+            closeQuietly(liveFd);
+        }
+    }
+
+    /** A zero-filled memfd of {@code size} bytes, mapped shared in {@code arena}. */
+    private static MemorySegment mapLive(int fd, long size, Arena arena) {
+        Path procPath = Path.of("/proc/self/fd/" + fd);
+        try {
+            LinuxCalls.ftruncate(fd, size);
+            try (FileChannel channel = FileChannel.open(procPath, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                return channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            }
+        } catch (LinuxCalls.SyscallException | IOException e) {
+            throw new IllegalStateException("cannot map the live image of a crash simulator (" + size + " bytes)", e);
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            LinuxCalls.close(fd);
+        } catch (LinuxCalls.SyscallException ignored) {
+            // close(2) of a descriptor we own can only fail with EINTR/EIO; mappings are unaffected.
+        }
     }
 
     /** Start of the first line at or after {@code from} where live and durable differ, or -1. */

@@ -25,6 +25,10 @@ import org.daxfs.FsException;
  * when the JVM allows it; otherwise the device relies on the platform's persistence domain, and a notice
  * says so.
  *
+ * <p>Windows ({@link Device#openWindow}) map the node again at block granularity, which device DAX allows only
+ * when the device's alignment ({@code align} in sysfs, often 2 MiB) is at most one block; such a device keeps
+ * its descriptor open for them, others refuse windows with EOPNOTSUPP and say why.
+ *
  * <p>Locking: none; called once per open.
  */
 final class DevDaxNode {
@@ -56,7 +60,8 @@ final class DevDaxNode {
         if (size == 0) {
             throw FsException.of(Errno.EINVAL, node.toString(), "devdax device is smaller than one block");
         }
-        return mapRaw(node, "devdax " + node, size, options.readOnly(), options.notices());
+        return mapRaw(node, "devdax " + node, size, options.readOnly(), options.notices(),
+                windowRefusal(node, sysfs));
     }
 
     /** {@code MAJ:MIN} of a character device, from its rdev. */
@@ -82,40 +87,86 @@ final class DevDaxNode {
      * {@code <sysfs>/bus/dax/devices/<name>/size}.
      */
     static long size(Path node, Path sysfs) throws FsException {
-        List<Path> candidates = List.of(
-                sysfs.resolve("dev/char").resolve(deviceNumber(node)).resolve("size"),
-                sysfs.resolve("bus/dax/devices").resolve(node.getFileName().toString()).resolve("size"));
+        List<Path> candidates = attributeFiles(node, sysfs, "size");
         for (Path file : candidates) {
-            if (!Files.isReadable(file)) {
-                continue;
-            }
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            } catch (IOException e) {
-                throw FsException.wrap(Errno.EIO, node.toString(), -1, "reading " + file + ": " + e, e);
-            }
-            try {
-                long size = Long.parseLong(text);
+            String text = readAttribute(node, file);
+            if (text != null) {
+                long size = parse(text);
                 if (size < 0) {
-                    throw new NumberFormatException("negative");
+                    throw FsException.of(Errno.EIO, node.toString(),
+                            "unexpected content in " + file + ": \"" + text + "\"");
                 }
                 return size;
-            } catch (NumberFormatException e) {
-                throw FsException.wrap(Errno.EIO, node.toString(), -1,
-                        "unexpected content in " + file + ": \"" + text + "\"", e);
             }
         }
         throw FsException.of(Errno.ENODATA, node.toString(), "no size in sysfs at " + candidates);
     }
 
     /**
+     * Why windows cannot map this node, or null if they can: its {@code align} attribute in sysfs (where
+     * {@link #size} looks) must be at most one block, as device DAX refuses mappings at finer offsets than
+     * its alignment.
+     */
+    static String windowRefusal(Path node, Path sysfs) throws FsException {
+        for (Path file : attributeFiles(node, sysfs, "align")) {
+            String text = readAttribute(node, file);
+            if (text != null) {
+                long align = parse(text);
+                if (align > 0 && align <= Device.BLOCK_SIZE) {
+                    return null;
+                }
+                return "the devdax alignment is " + (align < 0 ? "\"" + text + "\"" : align + " bytes")
+                        + " (" + file + "); windows need " + Device.BLOCK_SIZE
+                        + " (create the namespace with --align=" + Device.BLOCK_SIZE + ")";
+            }
+        }
+        return "the devdax alignment is unknown (no align attribute in sysfs); windows need " + Device.BLOCK_SIZE;
+    }
+
+    private static List<Path> attributeFiles(Path node, Path sysfs, String name) throws FsException {
+        return List.of(
+                sysfs.resolve("dev/char").resolve(deviceNumber(node)).resolve(name),
+                sysfs.resolve("bus/dax/devices").resolve(node.getFileName().toString()).resolve(name));
+    }
+
+    /** The trimmed text of a sysfs attribute, or null if it is not there. */
+    private static String readAttribute(Path node, Path file) throws FsException {
+        if (!Files.isReadable(file)) {
+            return null;
+        }
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            throw FsException.wrap(Errno.EIO, node.toString(), -1, "reading " + file + ": " + e, e);
+        }
+    }
+
+    /** A non-negative decimal number, or -1. */
+    private static long parse(String text) {
+        try {
+            long value = Long.parseLong(text);
+            return value < 0 ? -1 : value;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** {@link #mapRaw(Path, String, long, boolean, Consumer, String)} with windows on the file's descriptor. */
+    static MappedDevice mapRaw(Path file, String description, long size, boolean readOnly,
+            Consumer<String> notices) throws FsException {
+        return mapRaw(file, description, size, readOnly, notices, null);
+    }
+
+    /**
      * Maps {@code [0, size)} of {@code file} with mmap through FFM. Meant for device memory: on an ordinary
      * file the page cache would need msync, which this mapping's persist does not do.
+     *
+     * @param windowRefusal why windows are refused, or null to keep the descriptor open for them (closed
+     *     when the device closes)
      */
     @SuppressWarnings("restricted") // reinterpret: gives the mmap result its true size and an unmapping arena
     static MappedDevice mapRaw(Path file, String description, long size, boolean readOnly,
-            Consumer<String> notices) throws FsException {
+            Consumer<String> notices, String windowRefusal) throws FsException {
         int fd;
         try {
             fd = LinuxCalls.open(file.toString(),
@@ -125,6 +176,7 @@ final class DevDaxNode {
         }
         MemorySegment address;
         boolean syncFlag = true;
+        boolean keepDescriptor = false;
         try {
             int prot = readOnly ? LinuxCalls.PROT_READ : LinuxCalls.PROT_READ | LinuxCalls.PROT_WRITE;
             try {
@@ -136,14 +188,13 @@ final class DevDaxNode {
                 syncFlag = false;
                 address = LinuxCalls.mmap(size, prot, LinuxCalls.MAP_SHARED, fd);
             }
+            keepDescriptor = windowRefusal == null;
         } catch (LinuxCalls.SyscallException e) {
             throw LinuxCalls.toFsException(e, Errno.EIO, -1).withPath(file.toString());
         } finally {
-            // The mapping keeps its own reference to the file; the descriptor is not needed any more.
-            try {
-                LinuxCalls.close(fd);
-            } catch (LinuxCalls.SyscallException ignored) {
-                // close(2) of a descriptor we own can only fail with EINTR/EIO; the mapping is unaffected.
+            // The mapping keeps its own reference to the file; only windows need the descriptor.
+            if (!keepDescriptor) {
+                closeQuietly(fd);
             }
         }
         if (!syncFlag) {
@@ -164,8 +215,20 @@ final class DevDaxNode {
                         + "); stores are durable only if the platform flushes CPU caches on power loss (eADR)");
             }
         }
+        WindowSource windows = keepDescriptor
+                ? WindowSource.borrowed(fd, readOnly, syncFlag)
+                : WindowSource.refused(windowRefusal);
         return new MappedDevice(description + " (mapped, synchronous" + (readOnly ? ", read-only)" : ")"),
-                arena, mapping, readOnly, persistence, true, file, null);
+                arena, mapping, readOnly, persistence, true, file, keepDescriptor ? () -> closeQuietly(fd) : null,
+                windows);
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            LinuxCalls.close(fd);
+        } catch (LinuxCalls.SyscallException ignored) {
+            // close(2) of a descriptor we own can only fail with EINTR/EIO; mappings are unaffected.
+        }
     }
 
     private static void unmap(MemorySegment segment, long size) {

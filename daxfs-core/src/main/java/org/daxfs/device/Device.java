@@ -3,6 +3,7 @@ package org.daxfs.device;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.daxfs.Errno;
 import org.daxfs.FsException;
 
 /**
@@ -19,6 +20,14 @@ import org.daxfs.FsException;
  * {@link #mediaErrors()} lists bad ranges, like Linux's badblocks. Reads that touch one fail with
  * {@code EIO}; a write that covers a bad 512-byte sector entirely clears it; a write that covers one only
  * partly fails with {@code EIO} (as pmem does).
+ *
+ * <h2>Windows</h2>
+ * {@link #openWindow} reserves address space in which device blocks can be shown at chosen places, so that
+ * scattered blocks read as one contiguous range (see {@link DeviceWindow}). Windows are an extra over direct
+ * access: devices whose bytes are not in a file that can be mapped again refuse them with EOPNOTSUPP.
+ * Windows do not follow the device's lifetime: after {@link #kill()} no window can be opened and no device
+ * page shown, but what windows already show stays mapped until their owner closes them, which it does from
+ * a kill listener.
  *
  * <h2>Locking</h2>
  * The device takes no lock of the file system's; it is the innermost level of the lock order.
@@ -74,6 +83,19 @@ public interface Device extends AutoCloseable {
 
     /** Makes every store to {@code [offset, offset+length)} durable (msync, or a cache-line writeback). */
     void persist(long offset, long length) throws FsException;
+
+    /**
+     * Reserves {@code size} bytes of virtual address space, inaccessible until parts of it are shown with
+     * {@link DeviceWindow#showDevice} or {@link DeviceWindow#showZeros}. The caller closes the window.
+     *
+     * @param size a positive multiple of {@link #BLOCK_SIZE}
+     * @throws FsException EOPNOTSUPP on devices without a mappable descriptor (block-only devices, devdax
+     *     nodes whose alignment is larger than a block); EINVAL for a bad size; EIO if the device is dead;
+     *     ENOENT, EACCES, EIO if an image file cannot be opened again (see {@link DeviceWindow})
+     */
+    default DeviceWindow openWindow(long size) throws FsException {
+        throw FsException.atOffset(Errno.EOPNOTSUPP, -1, "no windows on " + describe());
+    }
 
     /** Makes every store to the whole device durable. */
     default void persistAll() throws FsException {

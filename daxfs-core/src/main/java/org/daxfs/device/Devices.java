@@ -14,6 +14,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 import jdk.nio.mapmode.ExtendedMapMode;
 import org.daxfs.Errno;
@@ -29,6 +30,10 @@ import org.daxfs.FsException;
  *   <li>{@link #memory} makes a volatile device on a memfd, whose {@code /proc/self/fd} path can be mapped
  *       again by later code.
  * </ul>
+ *
+ * <p>Every mapped device supports {@link Device#openWindow}: image files are opened again by name (and
+ * checked to be the same file), memfds lend their descriptor, and so do devdax nodes whose
+ * mapping alignment is one block (see {@link DevDaxNode}).
  *
  * <p>Locking: none; every call builds a new device.
  */
@@ -158,13 +163,15 @@ public final class Devices {
     private static MappedDevice map(Path path, String kind, FileChannel channel, long size, DeviceOptions options,
             String suffix) throws FsException {
         boolean readOnly = options.readOnly();
+        Object fileKey = fileKey(path);
         Arena arena = Arena.ofShared();
         try {
             if (options.sync() && !readOnly) {
                 try {
                     MemorySegment mapping = channel.map(ExtendedMapMode.READ_WRITE_SYNC, 0, size, arena);
                     return new MappedDevice(kind + path + " (mapped, MAP_SYNC" + suffix, arena, mapping, false,
-                            MappedDevice.Persistence.FORCE_CACHE_LINES, true, path, channel);
+                            MappedDevice.Persistence.FORCE_CACHE_LINES, true, path, channel,
+                            windowSource(path, fileKey, false, true));
                 } catch (IOException | UnsupportedOperationException e) {
                     options.notices().accept("MAP_SYNC not supported for " + path + ": " + reason(e)
                             + "; falling back to msync");
@@ -173,7 +180,7 @@ public final class Devices {
             MemorySegment mapping = channel.map(
                     readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, size, arena);
             return new MappedDevice(kind + path + " (mapped" + suffix, arena, mapping, readOnly,
-                    MappedDevice.Persistence.MSYNC, false, path, channel);
+                    MappedDevice.Persistence.MSYNC, false, path, channel, windowSource(path, fileKey, readOnly, false));
         } catch (IOException e) {
             arena.close();
             throw FsException.wrap(Errno.EIO, path.toString(), -1, "cannot map " + size + " bytes: " + e, e);
@@ -181,6 +188,26 @@ public final class Devices {
             arena.close();
             throw e;
         }
+    }
+
+    /**
+     * Identifies the file just opened at {@code path} (device and inode), so that windows can check that
+     * the file they open again by name is still this one. Null if the host does not say.
+     */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Windows open the image again by name (the channel does not give out its descriptor). */
+    private static WindowSource windowSource(Path path, Object fileKey, boolean readOnly, boolean mapSync) {
+        if (fileKey == null) {
+            return WindowSource.refused("cannot identify " + path + " to open it again");
+        }
+        return WindowSource.reopening(path, fileKey, readOnly, mapSync);
     }
 
     /**
@@ -212,7 +239,8 @@ public final class Devices {
                 mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, rounded, arena);
             }
             return new MappedDevice("memory " + procPath + " (memfd, " + rounded + " bytes)", arena, mapping, false,
-                    MappedDevice.Persistence.MSYNC, false, procPath, () -> LinuxCalls.close(fd));
+                    MappedDevice.Persistence.MSYNC, false, procPath, () -> LinuxCalls.close(fd),
+                    WindowSource.borrowed(fd, false, false));
         } catch (LinuxCalls.SyscallException | IOException | RuntimeException e) {
             arena.close();
             try {

@@ -19,7 +19,8 @@ import org.daxfs.FsException;
 /**
  * The few Linux system calls the device layer needs and the JDK does not offer: memfd_create, ftruncate
  * and close for volatile memory devices, open/mmap/munmap for devdax nodes (which {@code FileChannel.map}
- * cannot map, see {@link DevDaxNode}). Called through the FFM {@link Linker}; errno is captured with
+ * cannot map, see {@link DevDaxNode}), and mmap at a fixed address, mprotect and msync for
+ * {@link DeviceWindow}s. Called through the FFM {@link Linker}; errno is captured with
  * {@link Linker.Option#captureCallState} so a failure names its cause.
  *
  * <p>The flag values are Linux's generic ABI (x86-64 and aarch64). On another OS the symbols are missing
@@ -37,6 +38,12 @@ final class LinuxCalls {
     static final int MAP_SHARED = 0x01;
     static final int MAP_SHARED_VALIDATE = 0x03;
     static final int MAP_SYNC = 0x80000;
+    static final int MAP_PRIVATE = 0x02;
+    static final int MAP_FIXED = 0x10;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MAP_NORESERVE = 0x4000;
+    static final int PROT_NONE = 0x0;
+    static final int MS_SYNC = 4;
     static final int EOPNOTSUPP = 95;
     static final int EINVAL = 22;
 
@@ -61,6 +68,10 @@ final class LinuxCalls {
             CAPTURE_ERRNO);
     private static final MethodHandle MUNMAP =
             find("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle MPROTECT =
+            find("mprotect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle MSYNC =
+            find("msync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR =
             find("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -114,14 +125,43 @@ final class LinuxCalls {
 
     /** mmap(NULL, length, prot, flags, fd, 0); returns the address as a zero-length segment. */
     static MemorySegment mmap(long length, int prot, int flags, int fd) throws SyscallException {
+        return mmap(MemorySegment.NULL, length, prot, flags, fd, 0);
+    }
+
+    /**
+     * mmap(address, length, prot, flags, fd, offset); returns the address as a zero-length segment. With
+     * MAP_FIXED in {@code flags} the result is {@code address}, and whatever was mapped there is replaced.
+     */
+    static MemorySegment mmap(MemorySegment address, long length, int prot, int flags, int fd, long offset)
+            throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment addr = (MemorySegment) invoke(MMAP, "mmap", state,
-                    MemorySegment.NULL, length, prot, flags, fd, 0L);
+                    address, length, prot, flags, fd, offset);
             if (addr.address() == -1L) { // MAP_FAILED
                 throw new SyscallException("mmap", (int) ERRNO.get(state, 0L));
             }
             return addr;
+        }
+    }
+
+    /** An anonymous mapping: mmap(address, length, prot, MAP_PRIVATE|MAP_ANONYMOUS|flags, -1, 0). */
+    static MemorySegment mmapAnonymous(MemorySegment address, long length, int prot, int flags)
+            throws SyscallException {
+        return mmap(address, length, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+    }
+
+    static void mprotect(MemorySegment address, long length, int prot) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check("mprotect", (int) invoke(MPROTECT, "mprotect", state, address, length, prot), state);
+        }
+    }
+
+    static void msync(MemorySegment address, long length, int flags) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check("msync", (int) invoke(MSYNC, "msync", state, address, length, flags), state);
         }
     }
 
@@ -152,6 +192,7 @@ final class LinuxCalls {
             case 2 -> Errno.ENOENT;
             case 13 -> Errno.EACCES;
             case 1 -> Errno.EPERM;
+            case 9 -> Errno.EBADF;
             case 16 -> Errno.EBUSY;
             case 22 -> Errno.EINVAL;
             case 30 -> Errno.EROFS;

@@ -22,6 +22,10 @@ import org.daxfs.FsException;
  * <p>Persistence depends on how the mapping was made (see {@link Persistence}): msync for ordinary
  * mappings, cache-line writeback for MAP_SYNC and devdax mappings.
  *
+ * <p>Windows ({@link #openWindow}) map the device's file again through a {@link WindowSource}: the image file
+ * opened again, the memfd's or the devdax node's own descriptor. It is closed at close, after the
+ * mapping's resources.
+ *
  * <p>Locks and context: as {@link AbstractDevice}; this class takes no lock. Closing the arena performs a
  * handshake with every JVM thread, so it is done once, at kill.
  */
@@ -53,13 +57,16 @@ public final class MappedDevice extends MemoryBackedDevice {
     private final boolean synchronous;
     private final Optional<Path> backingFile;
     private final AutoCloseable resources;
+    private final WindowSource windows;
 
     /**
      * @param arena       the shared arena that owns {@code mapping}; closed at kill
      * @param resources   closed at close, after the arena (channel, descriptor); may be null
+     * @param windows     where windows map device pages from; closed at close, after {@code resources}
      */
     MappedDevice(String description, Arena arena, MemorySegment mapping, boolean readOnly,
-            Persistence persistence, boolean synchronous, Path backingFile, AutoCloseable resources) {
+            Persistence persistence, boolean synchronous, Path backingFile, AutoCloseable resources,
+            WindowSource windows) {
         super(mapping.byteSize(), readOnly);
         this.description = description;
         this.arena = arena;
@@ -68,6 +75,7 @@ public final class MappedDevice extends MemoryBackedDevice {
         this.synchronous = synchronous;
         this.backingFile = Optional.ofNullable(backingFile);
         this.resources = resources;
+        this.windows = windows;
     }
 
     /** How persist works on this mapping (for tests and diagnostics). */
@@ -93,6 +101,11 @@ public final class MappedDevice extends MemoryBackedDevice {
     @Override
     public Optional<Path> backingFile() {
         return backingFile;
+    }
+
+    @Override
+    WindowSource windowSource() {
+        return windows;
     }
 
     @Override
@@ -130,14 +143,16 @@ public final class MappedDevice extends MemoryBackedDevice {
 
     @Override
     void release() {
-        if (resources != null) {
-            try {
+        try {
+            if (resources != null) {
                 resources.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("closing " + description, e);
-            } catch (Exception e) {
-                throw new IllegalStateException("closing " + description, e);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing " + description, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("closing " + description, e);
+        } finally {
+            windows.close();
         }
     }
 }

@@ -9,6 +9,8 @@
  *   <li>{@link org.daxfs.device.MappedDevice}: image file, devdax node or memfd, mapped into memory (direct
  *       access). {@link org.daxfs.device.BlockOnlyDevice}: pread/pwrite only.
  *       {@link org.daxfs.device.CrashSimulatorDevice}: memory with a live and a durable image, for crash tests.
+ *   <li>{@link org.daxfs.device.DeviceWindow}: reserved address space in which chosen device blocks are shown,
+ *       so scattered blocks read as one contiguous range; {@code WindowSource} is the descriptor it maps.
  *   <li>{@code DeviceLifetime}: read-side sections and kill, shared by all devices through
  *       {@code AbstractDevice}. {@link org.daxfs.device.BadSectorList}: media errors.
  * </ul>

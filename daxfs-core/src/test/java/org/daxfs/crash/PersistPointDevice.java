@@ -7,6 +7,7 @@ import org.daxfs.FsException;
 import org.daxfs.device.CrashSimulatorDevice;
 import org.daxfs.device.Device;
 import org.daxfs.device.DeviceSection;
+import org.daxfs.device.DeviceWindow;
 import org.daxfs.device.MediaErrors;
 
 /**
@@ -126,6 +127,11 @@ final class PersistPointDevice implements Device {
     @Override
     public MemorySegment directAccess(long offset, long length) throws FsException {
         return sim.directAccess(offset, length);
+    }
+
+    @Override
+    public DeviceWindow openWindow(long size) throws FsException {
+        return sim.openWindow(size);
     }
 
     @Override
