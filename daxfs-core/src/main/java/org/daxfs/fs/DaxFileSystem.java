@@ -3,6 +3,7 @@ package org.daxfs.fs;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.dax.AddressSpace;
 import org.daxfs.device.Device;
 import org.daxfs.format.Allocator;
 import org.daxfs.format.Block;
@@ -33,13 +36,17 @@ import org.daxfs.journal.Transaction;
  *
  * <h2>Lock order (outermost first)</h2>
  * <pre>
- *   namespace lock     shared: path lookups, readdir, stat; exclusive: create, link, unlink, rename, mkdir,
- *                      rmdir, symlink (directory contents and directory records change only under it)
- *     inode lock       {@link Inode#lock}: shared for reads, exclusive for writes, truncate, preallocate,
- *                      attribute changes, fsync and freeing
- *       journal lock   held by a {@link Transaction} from begin to commit/abort
- *         allocator    a leaf monitor
- *           device read-side section, taken inside each device call
+ *   namespace lock       shared: path lookups, readdir, stat; exclusive: create, link, unlink, rename, mkdir,
+ *                        rmdir, symlink (directory contents and directory records change only under it)
+ *     inode lock         {@link Inode#lock}: exclusive for writes, truncate, fallocate, writable mappings,
+ *                        attribute changes, fsync and freeing; shared to build the extent cache
+ *       invalidate lock  {@link Inode#invalidateLock}: shared for reads (instead of the inode lock), writes,
+ *                        preallocation, faults and mappings; exclusive across revoke, change extents and
+ *                        free in truncate, punch, zero, collapse and insert range and freeing
+ *         journal lock   held by a {@link Transaction} from begin to commit/abort
+ *           allocator    a leaf monitor
+ *           mapping entry lock (org.daxfs.dax), one at a time or a run in ascending order
+ *             device read-side section, taken inside each device call
  * </pre>
  * Never take the namespace lock while holding an inode lock, and never begin a transaction while holding
  * a mapping entry or page lock.
@@ -77,7 +84,12 @@ public final class DaxFileSystem implements AutoCloseable {
     private volatile FsException shutdown;
     private volatile boolean closed;
     /** Registered with the device while mounted; removed at unmount so the device does not keep us. */
-    private final Runnable onDeviceKilled = () -> shutdown(FsException.of(Errno.EIO, null, "device removed"));
+    private final Runnable onDeviceKilled = () -> {
+        shutdown(FsException.of(Errno.EIO, null, "device removed"));
+        revokeMappings("device removed");
+    };
+    /** How long a range operation waits for pins on its range before failing with EBUSY. */
+    private volatile long pinTimeoutNanos = TimeUnit.SECONDS.toNanos(30);
 
     private DaxFileSystem(Device device, MountOptions options, Journal journal, Allocator allocator, long hashSeed) {
         this.device = device;
@@ -871,8 +883,56 @@ public final class DaxFileSystem implements AutoCloseable {
             throw internal(e, null);
         } finally {
             closed = true;
+            revokeMappings("file system unmounted");
             device.removeKillListener(onDeviceKilled);
         }
+    }
+
+    /** Revokes every mapping and pin of every file, for good. */
+    private void revokeMappings(String reason) {
+        for (Inode in : table.cached()) {
+            AddressSpace space = in.space;
+            if (space != null) {
+                space.revokeAll(reason);
+            }
+        }
+    }
+
+    // ---- mappings ------------------------------------------------------------------------------------
+
+    /**
+     * How long truncate, punch, collapse, insert and zero range wait for pins on their range before failing
+     * with EBUSY (default 30 seconds).
+     */
+    public void setPinTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative pin timeout " + timeout);
+        }
+        pinTimeoutNanos = timeout.toNanos();
+    }
+
+    long pinTimeoutNanos() {
+        return pinTimeoutNanos;
+    }
+
+    /** The address space of a regular file, created on first use. Context: inode lock held. */
+    AddressSpace spaceOf(Inode in) {
+        AddressSpace space = in.space;
+        if (space == null) {
+            synchronized (in) {
+                space = in.space;
+                if (space == null) {
+                    space = new AddressSpace(device, new InodeBlockMap(this, in), in.invalidateLock, in.ino);
+                    in.space = space;
+                }
+            }
+        }
+        return space;
+    }
+
+    /** The mapping state of the file at {@code path} (for tests and diagnostics), or null if never mapped. */
+    AddressSpace addressSpaceOf(String path) throws FsException {
+        return inNamespace(false, path, () -> existing(path, true).space);
     }
 
     // ---- the namespace lock ------------------------------------------------------------------------
@@ -985,8 +1045,19 @@ public final class DaxFileSystem implements AutoCloseable {
      */
     private void freeInode(Inode in) throws FsException {
         boolean inline = (in.record.flags & InodeRecord.FLAG_INLINE) != 0;
-        if (!inline) {
-            data.removeFrom(in, 0);
+        // Mappings may outlive the last handle: they go (pins too) before the blocks do.
+        in.invalidateLock.lockExclusive();
+        try {
+            AddressSpace space = in.space;
+            if (space != null) {
+                space.revokeAll("file freed");
+            }
+            in.extentCache = null;
+            if (!inline) {
+                data.removeFrom(in, 0);
+            }
+        } finally {
+            in.invalidateLock.unlockExclusive();
         }
         try (Transaction txn = journal.begin()) {
             in.joinTransaction(txn);

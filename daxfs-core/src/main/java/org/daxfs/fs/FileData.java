@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.dax.AddressSpace;
 import org.daxfs.device.Device;
 import org.daxfs.format.Allocator;
 import org.daxfs.format.Block;
@@ -30,8 +31,10 @@ import org.daxfs.journal.Transaction;
  * the bytes past EOF in the last block are zero; so extending a file never exposes old data.
  *
  * <h2>Locking</h2>
- * {@link #read} needs the inode lock shared; every other method needs it exclusive. Transactions are
- * begun inside (journal lock after inode lock, as the lock order says).
+ * {@link #read} needs the inode lock or the invalidate lock shared; every other method needs the inode
+ * lock exclusive, and the invalidate lock as the lock order says: shared for write and preallocation,
+ * exclusive (held across revoke, change extents, free) for truncate, punch, zero, collapse and insert
+ * range. Transactions are begun inside (journal lock after both).
  */
 final class FileData {
     /** Largest file size: the extent tree addresses 2^32-1 blocks. */
@@ -59,11 +62,21 @@ final class FileData {
 
     /**
      * Reads into all of {@code dst} from {@code pos}, stopping at EOF. Holes and unwritten extents read as
-     * zeros. Context: inode lock held shared.
+     * zeros. Context: inode lock held (shared is enough); builds the extent cache if need be.
      *
      * @return bytes read, or -1 if {@code pos} is at or past EOF and dst is not empty
      */
     long read(Inode in, long pos, MemorySegment dst) throws FsException {
+        return read(in, cachedExtents(in), pos, dst);
+    }
+
+    /**
+     * Reads through {@code extents}, the inode's extent cache. Context: the inode's invalidate lock held
+     * shared (or the inode lock): no block of {@code extents} can be freed meanwhile.
+     *
+     * @return bytes read, or -1 if {@code pos} is at or past EOF and dst is not empty
+     */
+    long read(Inode in, ExtentCache extents, long pos, MemorySegment dst) throws FsException {
         long size = in.record.size;
         if (dst.byteSize() == 0) {
             return 0;
@@ -72,7 +85,6 @@ final class FileData {
             return -1;
         }
         long n = Math.min(dst.byteSize(), size - pos);
-        ExtentCache extents = cachedExtents(in);
         long done = 0;
         while (done < n) {
             long off = pos + done;
@@ -96,14 +108,29 @@ final class FileData {
         return n;
     }
 
-    /** The inode's extents in memory, built from the committed tree if need be. Context: inode lock held. */
-    private ExtentCache cachedExtents(Inode in) throws FsException {
+    /**
+     * The inode's extents in memory, built from the committed tree if need be. Context: inode lock held
+     * (shared is enough: writers hold it exclusive while they change the tree).
+     */
+    ExtentCache cachedExtents(Inode in) throws FsException {
         ExtentCache c = in.extentCache;
         if (c == null) {
             c = ExtentCache.of(in.tree(journal.committed()).all());
             in.extentCache = c;
         }
         return c;
+    }
+
+    /**
+     * Rebuilds the extent cache after a path that dropped it (see {@link Inode}). Context: inode lock
+     * exclusive. A tree that cannot be read leaves it dropped (the next reader reports the damage).
+     */
+    void refreshExtents(Inode in) {
+        try {
+            in.extentCache = ExtentCache.of(in.tree(journal.committed()).all());
+        } catch (FsException | RuntimeException e) {
+            in.extentCache = null;
+        }
     }
 
     /**
@@ -220,6 +247,7 @@ final class FileData {
                 table.write(txn, in);
                 txn.commit();
             }
+            blocksAdded(in, lblk, lblk + run[1]);
             return bytes;
         } catch (FsException | RuntimeException e) {
             if (!claimed) {
@@ -251,6 +279,41 @@ final class FileData {
             extendTo(in, off + src.byteSize(), now);
             table.write(txn, in);
             txn.commit();
+        }
+        blocksAdded(in, first, last + 1);
+    }
+
+    /** Windows showing pages {@code [from, to)} as zeros now show their new blocks. */
+    private static void blocksAdded(Inode in, long from, long to) throws FsException {
+        AddressSpace space = in.space;
+        if (space != null) {
+            space.blocksAdded(from, to);
+        }
+    }
+
+    /**
+     * Makes every block of pages {@code [from, to)} written, for a writable mapping: holes are
+     * preallocated, then unwritten blocks are zeroed, flushed and converted (rule 6: zeroed before anyone
+     * can see them, and the invalidate lock, held shared, keeps truncate from freeing them meanwhile).
+     * The size does not change. Context: inode lock exclusive, invalidate lock shared, no entry lock.
+     */
+    void allocateWritten(Inode in, long from, long to, long now) throws FsException {
+        allocate(in, from * Block.SIZE, (to - from) * Block.SIZE, true, now);
+        for (Extent e : in.tree(journal.committed()).extents(from, to)) {
+            if (!e.unwritten()) {
+                continue;
+            }
+            long a = Math.max(from, e.logical());
+            long b = Math.min(to, e.end());
+            long base = e.physicalOf(a) * Block.SIZE;
+            device.zero(base, (b - a) * Block.SIZE);
+            device.persist(base, (b - a) * Block.SIZE);
+            try (Transaction txn = journal.begin()) {
+                in.joinTransaction(txn);
+                in.tree(txn).setUnwritten(a, b, false);
+                table.write(txn, in);
+                txn.commit();
+            }
         }
     }
 
@@ -325,7 +388,7 @@ final class FileData {
     private static final int RANGE_BATCH = 64;
 
     /** The checks every fallocate mode shares, in Linux's order (vfs_fallocate): EINVAL, then EFBIG. */
-    private static void checkRange(long offset, long length) throws FsException {
+    static void checkRange(long offset, long length) throws FsException {
         if (offset < 0 || length <= 0) {
             throw FsException.atOffset(Errno.EINVAL, offset, "bad range (length " + length + ")");
         }
@@ -442,6 +505,38 @@ final class FileData {
         } while (from < to);
     }
 
+    /** Collapse range's argument checks, in Linux's order. Context: inode lock held. */
+    void checkCollapse(Inode in, long offset, long length) throws FsException {
+        checkRange(offset, length);
+        checkAligned(offset, length);
+        if (offset + length >= in.record.size) {
+            throw FsException.atOffset(Errno.EINVAL, offset + length, "collapse range reaches EOF");
+        }
+    }
+
+    /** Insert range's argument checks, in ext4's order. Context: inode lock held. */
+    void checkInsert(Inode in, long offset, long length) throws FsException {
+        checkRange(offset, length);
+        checkAligned(offset, length);
+        long size = in.record.size;
+        if (length > MAX_FILE_SIZE - size) {
+            throw FsException.atOffset(Errno.EFBIG, size + length, "beyond the largest file size");
+        }
+        if (offset >= size) {
+            throw FsException.atOffset(Errno.EINVAL, offset, "insert range at or past EOF");
+        }
+    }
+
+    /** Truncate's argument checks. */
+    static void checkTruncate(long size) throws FsException {
+        if (size < 0) {
+            throw FsException.atOffset(Errno.EINVAL, size, "negative size");
+        }
+        if (size > MAX_FILE_SIZE) {
+            throw FsException.atOffset(Errno.EFBIG, size, "beyond the largest file size");
+        }
+    }
+
     /**
      * FALLOC_FL_COLLAPSE_RANGE: removes the blocks of the range and moves every later extent (space
      * preallocated past EOF included) down by the range's length; the size shrinks by it. The range must
@@ -456,11 +551,7 @@ final class FileData {
      * holds nothing past its size, so trimming it at mount loses nothing). Context: inode lock held exclusive.
      */
     void collapseRange(Inode in, long offset, long length, long now) throws FsException {
-        checkRange(offset, length);
-        checkAligned(offset, length);
-        if (offset + length >= in.record.size) {
-            throw FsException.atOffset(Errno.EINVAL, offset + length, "collapse range reaches EOF");
-        }
+        checkCollapse(in, offset, length);
         long from = offset / Block.SIZE;
         long delta = length / Block.SIZE;
         ExtentTree committed = in.tree(journal.committed());
@@ -519,16 +610,8 @@ final class FileData {
      * on the orphan list meanwhile. Context: inode lock held exclusive.
      */
     void insertRange(Inode in, long offset, long length, long now) throws FsException {
-        checkRange(offset, length);
-        checkAligned(offset, length);
+        checkInsert(in, offset, length);
         long size = in.record.size;
-        // ext4's order: the size limit first, then the offset.
-        if (length > MAX_FILE_SIZE - size) {
-            throw FsException.atOffset(Errno.EFBIG, size + length, "beyond the largest file size");
-        }
-        if (offset >= size) {
-            throw FsException.atOffset(Errno.EINVAL, offset, "insert range at or past EOF");
-        }
         long from = offset / Block.SIZE;
         long delta = length / Block.SIZE;
         List<Extent> moving = in.tree(journal.committed()).extents(from, ExtentTree.MAX_LOGICAL);
@@ -587,12 +670,7 @@ final class FileData {
      * is finished at the next mount. Context: inode lock held exclusive.
      */
     void truncate(Inode in, long size, long now) throws FsException {
-        if (size < 0) {
-            throw FsException.atOffset(Errno.EINVAL, size, "negative size");
-        }
-        if (size > MAX_FILE_SIZE) {
-            throw FsException.atOffset(Errno.EFBIG, size, "beyond the largest file size");
-        }
+        checkTruncate(size);
         long old = in.record.size;
         if (size < old && size % Block.SIZE != 0) {
             Extent e = in.tree(journal.committed()).find(size / Block.SIZE);
@@ -694,6 +772,10 @@ final class FileData {
      * durable. Context: inode lock held exclusive.
      */
     void fsync(Inode in, boolean dataOnly) throws FsException {
+        AddressSpace space = in.space;
+        if (space != null) {
+            space.flush();
+        }
         if (in.dirtyData.overflowed()) {
             for (Extent e : in.tree(journal.committed()).all()) {
                 if (!e.unwritten()) {

@@ -1,15 +1,20 @@
 package org.daxfs.fs;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.dax.AddressSpace;
+import org.daxfs.dax.Pin;
 
 /**
  * An open file: positional reads and writes straight to and from the device, truncate, the fallocate
- * modes (preallocate, punch hole, zero, collapse and insert range) and fsync. Thread safe: readers
- * share the inode lock, writers take it exclusively, so several threads may use one handle. A file unlinked while open keeps working until its last handle closes.
+ * modes (preallocate, punch hole, zero, collapse and insert range), fsync, and zero-copy mappings. Thread
+ * safe, so several threads may use one handle: readers hold only the file's invalidate lock shared, so
+ * they are not serialised behind writers; writers take the inode lock exclusive (and the invalidate lock
+ * shared); operations that take blocks away take both exclusive (see {@link #withBlocksRemoved}). A file unlinked while open keeps working until its last handle closes.
  */
 public final class FileHandle implements AutoCloseable {
     /** Atime is refreshed when older than this, or than mtime/ctime (Linux's relatime). */
@@ -67,17 +72,28 @@ public final class FileHandle implements AutoCloseable {
         }
         long n;
         boolean touch;
-        inode.lock.readLock().lock();
         try {
-            fs.checkAlive();
-            n = fs.data().read(inode, position, dst);
-            touch = n > 0 && atimeStale();
+            // Readers hold the invalidate lock, not the inode lock: writers of other ranges do not stop them.
+            while (true) {
+                ensureExtents();
+                inode.invalidateLock.lockShared();
+                try {
+                    fs.checkAlive();
+                    ExtentCache extents = inode.extentCache;
+                    if (extents == null) {
+                        continue; // dropped by a failed rebuild: build it again under the inode lock
+                    }
+                    n = fs.data().read(inode, extents, position, dst);
+                    touch = n > 0 && atimeStale();
+                    break;
+                } finally {
+                    inode.invalidateLock.unlockShared();
+                }
+            }
         } catch (FsException e) {
             throw e.withPath(path);
         } catch (RuntimeException e) {
             throw fs.internal(e, path);
-        } finally {
-            inode.lock.readLock().unlock();
         }
         if (touch && !fs.isReadOnly()) {
             inode.lock.writeLock().lock();
@@ -127,6 +143,7 @@ public final class FileHandle implements AutoCloseable {
             throw FsException.atOffset(Errno.EINVAL, position, "negative position");
         }
         inode.lock.writeLock().lock();
+        inode.invalidateLock.lockShared();
         try {
             fs.checkWritable();
             long at = atEnd ? inode.record.size : position;
@@ -136,7 +153,20 @@ public final class FileHandle implements AutoCloseable {
         } catch (RuntimeException e) {
             throw fs.internal(e, path);
         } finally {
+            inode.invalidateLock.unlockShared();
             inode.lock.writeLock().unlock();
+        }
+    }
+
+    /** Builds the extent cache if it is missing. Context: no lock held (takes the inode lock shared). */
+    private void ensureExtents() throws FsException {
+        if (inode.extentCache == null) {
+            inode.lock.readLock().lock();
+            try {
+                fs.data().cachedExtents(inode);
+            } finally {
+                inode.lock.readLock().unlock();
+            }
         }
     }
 
@@ -159,7 +189,7 @@ public final class FileHandle implements AutoCloseable {
         if (inode.isDirectory()) {
             throw FsException.of(Errno.EISDIR, path);
         }
-        withWriteLock(() -> fs.data().truncate(inode, size, fs.now()));
+        withBlocksRemoved(size, Long.MAX_VALUE, "truncate", () -> FileData.checkTruncate(size), () -> fs.data().truncate(inode, size, fs.now()));
     }
 
     /**
@@ -168,7 +198,14 @@ public final class FileHandle implements AutoCloseable {
      */
     public void allocate(long offset, long length, boolean keepSize) throws FsException {
         checkWritable();
-        withWriteLock(() -> fs.data().allocate(inode, offset, length, keepSize, fs.now()));
+        withWriteLock(() -> {
+            inode.invalidateLock.lockShared();
+            try {
+                fs.data().allocate(inode, offset, length, keepSize, fs.now());
+            } finally {
+                inode.invalidateLock.unlockShared();
+            }
+        });
     }
 
     /**
@@ -178,7 +215,7 @@ public final class FileHandle implements AutoCloseable {
      */
     public void punchHole(long offset, long length) throws FsException {
         checkWritable();
-        withWriteLock(() -> fs.data().punchHole(inode, offset, length, fs.now()));
+        withBlocksRemoved(offset, offset + length, "punch hole", () -> FileData.checkRange(offset, length), () -> fs.data().punchHole(inode, offset, length, fs.now()));
     }
 
     /**
@@ -188,7 +225,7 @@ public final class FileHandle implements AutoCloseable {
      */
     public void zeroRange(long offset, long length, boolean keepSize) throws FsException {
         checkWritable();
-        withWriteLock(() -> fs.data().zeroRange(inode, offset, length, keepSize, fs.now()));
+        withBlocksRemoved(offset, offset + length, "zero range", () -> FileData.checkRange(offset, length), () -> fs.data().zeroRange(inode, offset, length, keepSize, fs.now()));
     }
 
     /**
@@ -197,7 +234,7 @@ public final class FileHandle implements AutoCloseable {
      */
     public void collapseRange(long offset, long length) throws FsException {
         checkWritable();
-        withWriteLock(() -> fs.data().collapseRange(inode, offset, length, fs.now()));
+        withBlocksRemoved(offset, Long.MAX_VALUE, "collapse range", () -> fs.data().checkCollapse(inode, offset, length), () -> fs.data().collapseRange(inode, offset, length, fs.now()));
     }
 
     /**
@@ -207,7 +244,7 @@ public final class FileHandle implements AutoCloseable {
      */
     public void insertRange(long offset, long length) throws FsException {
         checkWritable();
-        withWriteLock(() -> fs.data().insertRange(inode, offset, length, fs.now()));
+        withBlocksRemoved(offset, Long.MAX_VALUE, "insert range", () -> fs.data().checkInsert(inode, offset, length), () -> fs.data().insertRange(inode, offset, length, fs.now()));
     }
 
     /** Makes the file's data and attributes durable. */
@@ -256,6 +293,163 @@ public final class FileHandle implements AutoCloseable {
             throw fs.internal(e, path);
         } finally {
             inode.lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Runs a range operation that takes blocks of {@code [from, to)} away or moves them: inode lock and
+     * invalidate lock exclusive across revoke (waiting for pins), change extents and free, so no read,
+     * fault or mapping can show those blocks in between (rule 1 of DESIGN.md). {@code check} runs first,
+     * so a call Linux would refuse revokes nothing. The extent cache is dropped
+     * meanwhile and rebuilt before the invalidate lock is released.
+     */
+    private void withBlocksRemoved(long from, long to, String what, Locked check, Locked action) throws FsException {
+        withWriteLock(() -> {
+            check.run(); // bad arguments revoke nothing
+            inode.invalidateLock.lockExclusive();
+            RangeOperationEvent ev = new RangeOperationEvent();
+            ev.begin();
+            String outcome = "ok";
+            try {
+                AddressSpace space = inode.space;
+                if (space != null && from >= 0 && from < to) {
+                    space.invalidate(from, to, fs.pinTimeoutNanos(), what);
+                }
+                inode.extentCache = null;
+                try {
+                    action.run();
+                } finally {
+                    fs.data().refreshExtents(inode);
+                }
+            } catch (FsException | RuntimeException e) {
+                outcome = "failed: " + e.getMessage();
+                throw e;
+            } finally {
+                inode.invalidateLock.unlockExclusive();
+                ev.end();
+                if (ev.shouldCommit()) {
+                    ev.inode = inode.ino;
+                    ev.operation = what;
+                    ev.offset = from;
+                    ev.end = to;
+                    ev.outcome = outcome;
+                    ev.commit();
+                }
+            }
+        });
+    }
+
+    // ---- mappings ---------------------------------------------------------------------------------------
+
+    /**
+     * Maps {@code [offset, offset+length)} of the file as one contiguous, zero-copy segment of device
+     * memory, valid until {@code arena} closes or the range is revoked (a punch, truncate, collapse, insert
+     * or zero range over it, device removal, unmount, or the file being freed); after that any access
+     * throws IllegalStateException. The mapping stays valid after this handle closes.
+     *
+     * <p>{@link MapMode#READ_ONLY} shows holes as zeros and allocates nothing (writes through the handle
+     * into them show up in the mapping); {@link MapMode#READ_WRITE} allocates and zeroes every page first;
+     * {@link MapMode#READ_WRITE_SYNC} also commits the metadata that maps them before granting write
+     * access, so a store followed by {@link #msync} of its range is durable with no fsync.
+     *
+     * @throws FsException EACCES if the handle's access does not allow the mode; ENXIO for a range past
+     *     EOF; EINVAL for a bad range; EOPNOTSUPP on a device without direct access; ENOSPC
+     */
+    public MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException {
+        checkMappable(mode != MapMode.READ_ONLY);
+        boolean writable = mode != MapMode.READ_ONLY;
+        try {
+            if (writable) {
+                inode.lock.writeLock().lock();
+                try {
+                    fs.checkWritable();
+                    fs.data().cachedExtents(inode);
+                    return fs.spaceOf(inode).map(offset, length, true, mode == MapMode.READ_WRITE_SYNC, arena);
+                } finally {
+                    inode.lock.writeLock().unlock();
+                }
+            }
+            AddressSpace space = preparedSpace();
+            return space.map(offset, length, false, false, arena);
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw e;
+            }
+            throw fs.internal(e, path);
+        }
+    }
+
+    /**
+     * Maps and pins {@code [offset, offset+length)} for long-lived direct use: truncate, punch, collapse,
+     * insert and zero range over it wait until the pin is closed, and fail with EBUSY if it outlives the
+     * file system's pin timeout. Device removal, unmount and freeing the file still revoke it.
+     */
+    public Pin pin(long offset, long length, boolean writable) throws FsException {
+        checkMappable(writable);
+        try {
+            if (writable) {
+                inode.lock.writeLock().lock();
+                try {
+                    fs.checkWritable();
+                    fs.data().cachedExtents(inode);
+                    return fs.spaceOf(inode).pin(offset, length, true);
+                } finally {
+                    inode.lock.writeLock().unlock();
+                }
+            }
+            return preparedSpace().pin(offset, length, false);
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw fs.internal(e, path);
+        }
+    }
+
+    /**
+     * Makes stores through mappings of {@code [offset, offset+length)} durable (msync(2) with MS_SYNC):
+     * the device ranges of the pages mapped writable there are flushed.
+     */
+    public void msync(long offset, long length) throws FsException {
+        checkOpen();
+        if (offset < 0 || length < 0) {
+            throw FsException.atOffset(Errno.EINVAL, offset, "bad msync range (length " + length + ")");
+        }
+        AddressSpace space = inode.space;
+        if (space == null || length == 0) {
+            return;
+        }
+        try {
+            space.flush(offset / org.daxfs.format.Block.SIZE, Math.ceilDiv(offset + length, org.daxfs.format.Block.SIZE));
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw fs.internal(e, path);
+        }
+    }
+
+    /** The address space with the extent cache built, for read-only maps and pins (no lock held after). */
+    private AddressSpace preparedSpace() throws FsException {
+        inode.lock.readLock().lock();
+        try {
+            fs.checkAlive();
+            fs.data().cachedExtents(inode);
+            return fs.spaceOf(inode);
+        } finally {
+            inode.lock.readLock().unlock();
+        }
+    }
+
+    /** mmap(2)'s checks: a regular file, open for reading, and for writing if the mapping is writable. */
+    private void checkMappable(boolean writable) throws FsException {
+        checkOpen();
+        if (inode.isDirectory()) {
+            throw FsException.of(Errno.ENODEV, path, "directories cannot be mapped");
+        }
+        if (!readable || (writable && !this.writable)) {
+            throw FsException.of(Errno.EACCES, path, writable ? "mapping writable needs the file open for reading and writing"
+                    : "mapping needs the file open for reading");
         }
     }
 

@@ -1,6 +1,9 @@
 package org.daxfs.fs;
 
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.daxfs.FsException;
+import org.daxfs.dax.AddressSpace;
+import org.daxfs.dax.InvalidateLock;
 import org.daxfs.format.ExtentTree;
 import org.daxfs.format.InodeRecord;
 import org.daxfs.format.MetadataBlocks;
@@ -15,10 +18,25 @@ import org.daxfs.journal.Transaction;
  * truncate, fallocate and attribute changes hold it exclusive. {@link #record} of a directory is changed
  * only under the namespace lock held exclusive (plus this lock); of a file, only under this lock
  * exclusive. Reading any field needs one of those locks at least shared.
+ *
+ * <p>{@link #invalidateLock} is the file's invalidate lock (inside the inode lock): data reads hold it
+ * shared <em>instead of</em> the inode lock, so readers are not serialised behind writers; writes,
+ * preallocation, faults and mappings hold it shared; paths that take blocks away hold it exclusive. Such
+ * readers see the file's blocks only through {@link #extentCache} and its size through {@code record.size}.
+ *
+ * <h2>The extent cache</h2>
+ * Once built (under the inode lock), {@link #extentCache} always describes the committed extent tree: a
+ * transaction that changes the tree leaves the old snapshot in place until it commits, then publishes a
+ * new one, so a reader holding only the invalidate lock sees the old or the new extents, never a torn
+ * tree. Paths that take blocks away (invalidate lock exclusive, no readers) drop it first and rebuild it
+ * at the end, so a long truncate does not rebuild it once per transaction.
  */
 final class Inode {
     final long ino;
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    final InvalidateLock invalidateLock;
+    /** The mappings of this file, created on first map or pin. Guarded by the inode lock for creation. */
+    volatile AddressSpace space;
     /** Device ranges written since the last fsync, by overwrites that needed no transaction. */
     final DirtyRanges dirtyData = new DirtyRanges();
 
@@ -38,6 +56,7 @@ final class Inode {
     Inode(long ino, InodeRecord record) {
         this.ino = ino;
         this.record = record;
+        this.invalidateLock = new InvalidateLock("inode " + ino);
     }
 
     FileType type() {
@@ -60,13 +79,20 @@ final class Inode {
     void joinTransaction(Transaction txn) {
         InodeRecord saved = record.copy();
         boolean savedDirty = dirty;
-        // The transaction may change the extent tree: the cached copy goes now and once more at the end.
-        extentCache = null;
-        txn.onCommit(() -> extentCache = null);
+        // Readers keep the snapshot of the committed tree until this transaction commits; then a new one.
+        txn.onCommit(() -> {
+            if (extentCache != null) {
+                try {
+                    extentCache = ExtentCache.of(tree(txn.committed()).all());
+                } catch (FsException | RuntimeException e) {
+                    // A tree that cannot be read now: the next reader rebuilds it (and reports the damage).
+                    extentCache = null;
+                }
+            }
+        });
         txn.onAbort(() -> {
             record = saved;
             dirty = savedDirty;
-            extentCache = null;
         });
     }
 

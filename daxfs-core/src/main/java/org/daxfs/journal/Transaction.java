@@ -110,6 +110,11 @@ public final class Transaction implements MetadataBlocks, AutoCloseable {
         return dirty.size();
     }
 
+    /** The committed metadata (what this transaction's changes become visible in once it commits). */
+    public MetadataBlocks committed() {
+        return journal.committed();
+    }
+
     /** True when this transaction should not take more work. */
     public boolean full() {
         return dirty.size() >= journal.budget();
