@@ -153,9 +153,7 @@ public final class AddressSpace {
                 }
                 m = new FileMapping(this, device.openWindow((end - first) * PAGE), first, end - first, writable, sync, pinned);
                 mappings.add(m);
-                try (DeviceSection s = device.enter()) {
-                    faultRange(m);
-                }
+                faultRange(m);
                 if (writable && !grantWrite(m, attempt)) {
                     release(m);
                     if (attempt + 1 >= SYNC_RETRIES) {
@@ -185,8 +183,8 @@ public final class AddressSpace {
     }
 
     /**
-     * Faults in every page of {@code m}. Context: invalidate lock shared, inside a device section, no
-     * entry lock; returns with none held.
+     * Faults in every page of {@code m}. Context: invalidate lock shared, no entry lock, not inside a
+     * device section (each show enters one, inside the entry locks); returns with no entry lock held.
      */
     private void faultRange(FileMapping m) throws FsException {
         boolean showWritable = m.writable && !m.sync;
@@ -218,7 +216,7 @@ public final class AddressSpace {
                         throw ex;
                     }
                     FaultEvent ev = begin();
-                    try {
+                    try (DeviceSection s = device.enter()) {
                         resolve(e, m.writable);
                         m.show(e, showWritable);
                         attach(m, e);
@@ -260,7 +258,7 @@ public final class AddressSpace {
 
     private void faultHuge(FileMapping m, MappingEntry h, Extent x, long idx, boolean showWritable) throws FsException {
         FaultEvent ev = begin();
-        try {
+        try (DeviceSection s = device.enter()) {
             if (h.kind == MappingEntry.Kind.EMPTY) {
                 directAccess(x.physicalOf(idx), HUGE);
                 h.kind = MappingEntry.Kind.DEVICE;
@@ -292,8 +290,8 @@ public final class AddressSpace {
 
     /**
      * Looks up what a not-yet-resolved entry (or a hole, which a write may have filled) shows now; a hole
-     * that became written is shown as the new blocks in every window already showing it. Context: entry
-     * locked, invalidate lock shared, inside a device section.
+     * that became written is shown as the new blocks in every window already showing it (inside one device
+     * section). Context: entry locked, invalidate lock shared.
      */
     private void resolve(MappingEntry e, boolean needWritten) throws FsException {
         if (e.kind == MappingEntry.Kind.DEVICE) {
@@ -309,12 +307,14 @@ public final class AddressSpace {
             return;
         }
         boolean wasHole = e.kind == MappingEntry.Kind.HOLE;
-        directAccess(x.physicalOf(e.index), e.pages());
         e.kind = MappingEntry.Kind.DEVICE;
         e.block = x.physicalOf(e.index);
-        if (wasHole) {
-            for (FileMapping shown : e.mappers) {
-                shown.show(e, false);
+        if (wasHole && !e.mappers.isEmpty()) {
+            try (DeviceSection s = device.enter()) {
+                directAccess(e.block, e.pages());
+                for (FileMapping shown : e.mappers) {
+                    shown.show(e, false);
+                }
             }
         }
     }
@@ -332,17 +332,23 @@ public final class AddressSpace {
                 && (a.kind == MappingEntry.Kind.HOLE || b.block == a.block + 1);
     }
 
-    /** Shows a run of locked, resolved, adjacent small entries with one call, attaches and unlocks them. */
+    /**
+     * Shows a run of locked, resolved, adjacent small entries with one call (direct access and showing in
+     * one device section), attaches and unlocks them.
+     */
     private void showRun(FileMapping m, List<MappingEntry> run, boolean showWritable) throws FsException {
         if (run.isEmpty()) {
             return;
         }
         MappingEntry head = run.getFirst();
         long bytes = run.size() * PAGE;
-        if (head.kind == MappingEntry.Kind.DEVICE) {
-            m.window.showDevice((head.index - m.first) * PAGE, head.block * PAGE, bytes, showWritable);
-        } else {
-            m.window.showZeros((head.index - m.first) * PAGE, bytes);
+        try (DeviceSection s = device.enter()) {
+            if (head.kind == MappingEntry.Kind.DEVICE) {
+                directAccess(head.block, run.size());
+                m.window.showDevice((head.index - m.first) * PAGE, head.block * PAGE, bytes, showWritable);
+            } else {
+                m.window.showZeros((head.index - m.first) * PAGE, bytes);
+            }
         }
         for (MappingEntry e : run) {
             attach(m, e);
@@ -384,20 +390,18 @@ public final class AddressSpace {
         blocks.beginWrite(m.sync);
         boolean ok = true;
         if (m.sync) {
-            try (DeviceSection s = device.enter()) {
-                for (MappingEntry e : m.entries) {
-                    e.lock();
-                    try {
-                        if (e.dead || e.kind != MappingEntry.Kind.DEVICE || !e.mappers.contains(m)) {
-                            ok = false;
-                            break;
-                        }
-                        long from = Math.max(e.index, m.first);
-                        long to = Math.min(e.end(), m.end());
-                        m.window.protect((from - m.first) * PAGE, (to - from) * PAGE, true);
-                    } finally {
-                        e.unlock();
+            for (MappingEntry e : m.entries) {
+                e.lock();
+                try {
+                    if (e.dead || e.kind != MappingEntry.Kind.DEVICE || !e.mappers.contains(m)) {
+                        ok = false;
+                        break;
                     }
+                    long from = Math.max(e.index, m.first);
+                    long to = Math.min(e.end(), m.end());
+                    m.window.protect((from - m.first) * PAGE, (to - from) * PAGE, true);
+                } finally {
+                    e.unlock();
                 }
             }
         }
@@ -446,16 +450,14 @@ public final class AddressSpace {
         if (mappings.isEmpty()) {
             return;
         }
-        try (DeviceSection s = device.enter()) {
-            for (MappingEntry e : entries.snapshot(from, to)) {
-                e.lock();
-                try {
-                    if (!e.dead && e.kind == MappingEntry.Kind.HOLE) {
-                        resolve(e, false);
-                    }
-                } finally {
-                    e.unlock();
+        for (MappingEntry e : entries.snapshot(from, to)) {
+            e.lock();
+            try {
+                if (!e.dead && e.kind == MappingEntry.Kind.HOLE) {
+                    resolve(e, false);
                 }
+            } finally {
+                e.unlock();
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.daxfs.dax;
 
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.daxfs.locking.LockRank;
+import org.daxfs.locking.RankedReadWriteLock;
 
 /**
  * A file's invalidate lock (rule 1 of DESIGN.md, Linux's {@code mapping->invalidate_lock}): every path that
@@ -8,16 +9,18 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * blocks away from the file holds it exclusive across revoke, change extents and free. So nothing can
  * show or read a block between the moment it is revoked and the moment it is freed and reused.
  *
- * <p>Lock order: inside the inode lock, outside journal transactions, entry locks and device sections.
- * Reentrant; a thread holding it exclusive may take it shared again.
+ * <p>Lock order: inside the inode lock, outside journal transactions, entry locks and device sections
+ * ({@link org.daxfs.locking.LockOrder} checks it in debug mode). Reentrant; a thread holding it exclusive
+ * may take it shared again.
  */
 public final class InvalidateLock {
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final RankedReadWriteLock lock;
     private final String name;
 
     /** @param name what the lock protects, for messages (e.g. "inode 12") */
     public InvalidateLock(String name) {
         this.name = name;
+        this.lock = new RankedReadWriteLock(LockRank.INVALIDATE, this::toString);
     }
 
     /** Fill paths: read, write, fault, map, pin. */

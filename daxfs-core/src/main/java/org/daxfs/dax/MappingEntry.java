@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import org.daxfs.device.Device;
+import org.daxfs.locking.LockOrder;
+import org.daxfs.locking.LockRank;
 
 /**
  * What one small (4 KiB) or huge (2 MiB) run of a file's pages is mapped to: a run of device blocks, or a
@@ -74,11 +76,13 @@ final class MappingEntry {
 
     /** Takes the lock bit, parking while another thread holds it. */
     void lock() {
+        LockOrder.acquired(LockRank.MAPPING_ENTRY, this, false); // checked before waiting: an inversion throws
         lockBit.acquire(1);
     }
 
     void unlock() {
         lockBit.release(1);
+        LockOrder.released(LockRank.MAPPING_ENTRY, this);
     }
 
     boolean isLockedByMe() {

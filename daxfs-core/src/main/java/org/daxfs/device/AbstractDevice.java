@@ -34,7 +34,7 @@ abstract class AbstractDevice implements Device {
         }
         this.size = size;
         this.readOnly = readOnly;
-        this.lifetime = new DeviceLifetime(this::revoke);
+        this.lifetime = new DeviceLifetime(this::revoke, this::describe);
     }
 
     // ---- primitives, called inside a section with the range checked ----

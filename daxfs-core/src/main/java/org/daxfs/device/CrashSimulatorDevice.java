@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.daxfs.FsException;
+import org.daxfs.locking.LockOrder;
 
 /**
  * A direct-access device in memory that can lose power: it keeps the image reads and direct access see
@@ -39,9 +40,10 @@ import org.daxfs.FsException;
  *
  * <p>Locks and context: as {@link AbstractDevice}; no lock of its own. Persist listeners run on the
  * persisting thread inside its device section: they may read, snapshot and crash the device, but must not
- * kill or close it. {@link #crash}, {@link #unpersistedLines} and the snapshots read both images without
- * stopping writers: run them when writers are quiet (or accept a torn line, as a real crash could give), and
- * never concurrently with {@link #close()}.
+ * kill or close it. They run in a {@link LockOrder#suspend()} scope, so they may take locks (of another file
+ * system) that the caller's lock order would forbid there. {@link #crash}, {@link #unpersistedLines} and the
+ * snapshots read both images without stopping writers: run them when writers are quiet (or accept a torn
+ * line, as a real crash could give), and never concurrently with {@link #close()}.
  */
 public final class CrashSimulatorDevice extends MemoryBackedDevice {
     /** Granularity of persistence and of what a crash keeps or drops. */
@@ -220,8 +222,12 @@ public final class CrashSimulatorDevice extends MemoryBackedDevice {
         // Copy through the access view, so a persist racing a kill fails like any other access would.
         MemorySegment.copy(live, start, durable, start, end - start);
         int sequence = persistCount.incrementAndGet();
-        for (IntConsumer listener : persistListeners) {
-            listener.accept(sequence);
+        // Listeners run inside this device's section but outside its caller's lock context (they may mount
+        // a crash image, which takes that file system's locks): the lock-order checker starts afresh for them.
+        try (LockOrder.Scope _ = LockOrder.suspend()) {
+            for (IntConsumer listener : persistListeners) {
+                listener.accept(sequence);
+            }
         }
     }
 

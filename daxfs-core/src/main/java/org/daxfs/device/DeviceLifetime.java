@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.locking.LockOrder;
+import org.daxfs.locking.LockRank;
 
 /**
  * When a device may be touched: read-side sections, and kill (device removal), as Linux's
@@ -31,6 +34,10 @@ import org.daxfs.FsException;
  * instead of reading unmapped memory), then the kill listeners, each once.
  *
  * <h2>Locks and context</h2>
+ * A section is the innermost level of the lock order ({@link LockRank#DEVICE_SECTION}): inside one, a thread
+ * may enter other sections (of this device or another) but take no file-system lock. With the lock-order
+ * checker on ({@link LockOrder}), {@link #enter} and {@link DeviceSection#close()} report to it; off, they
+ * cost nothing more.
  * <ul>
  *   <li>{@link #enter} and {@link DeviceSection#close()}: no lock while alive; after death a leaving
  *       thread briefly takes {@code drainLock} to signal the killer.
@@ -64,10 +71,15 @@ final class DeviceLifetime {
     private final List<Runnable> listeners = new ArrayList<>();
     private boolean listenersTaken; // guarded by listeners
     private final Runnable revoke;
+    private final Supplier<String> name;
 
-    /** @param revoke run once by the killing thread after every section has left, before the listeners */
-    DeviceLifetime(Runnable revoke) {
+    /**
+     * @param revoke run once by the killing thread after every section has left, before the listeners
+     * @param name the device's description, for lock-order messages
+     */
+    DeviceLifetime(Runnable revoke, Supplier<String> name) {
         this.revoke = revoke;
+        this.name = name;
     }
 
     /**
@@ -77,6 +89,8 @@ final class DeviceLifetime {
      * @throws FsException EIO ("device removed") if the device is dead
      */
     DeviceSection enter(long offset) throws FsException {
+        // Checked before entering, so an inversion throws with nothing to undo.
+        LockOrder.acquired(LockRank.DEVICE_SECTION, this, true);
         EnteredSections entered = ENTERED.get();
         int index = entered.counterIndex;
         // The increment is a volatile read-modify-write, and so a full fence: it and the volatile read of
@@ -87,6 +101,7 @@ final class DeviceLifetime {
         readers.getAndIncrement(index);
         if (dead) {
             leave(index);
+            LockOrder.released(LockRank.DEVICE_SECTION, this);
             throw removed(offset);
         }
         entered.push(this);
@@ -219,6 +234,11 @@ final class DeviceLifetime {
         return sum;
     }
 
+    @Override
+    public String toString() {
+        return "read-side section of " + name.get();
+    }
+
     static FsException removed(long offset) {
         return FsException.atOffset(Errno.EIO, offset, "device removed");
     }
@@ -251,6 +271,7 @@ final class DeviceLifetime {
                     : "device section closed on " + Thread.currentThread() + ", entered on " + entered.owner;
             entered.remove(lifetime);
             lifetime.leave(index);
+            LockOrder.released(LockRank.DEVICE_SECTION, lifetime);
         }
     }
 

@@ -16,10 +16,12 @@
  * </ul>
  *
  * <h2>Locks</h2>
- * The device is the innermost level of the lock order (see DESIGN.md): a device read-side section may be
- * entered while holding any file-system lock, and nothing in this package takes a file-system lock or calls
- * back into the layers above, except kill listeners, which run on the killing thread after every section has
- * left. Never call {@link org.daxfs.device.Device#kill()} or {@link org.daxfs.device.Device#close()} from inside
- * a section of the same device: it would wait for itself, so it throws IllegalStateException.
+ * The device is the innermost level of the lock order (see DESIGN.md and {@link org.daxfs.locking.LockOrder},
+ * which checks it in debug mode): a device read-side section may be entered while holding any file-system
+ * lock, and nothing in this package takes a file-system lock or calls back into the layers above, except kill
+ * listeners, which run on the killing thread after every section has left, and the crash simulator's persist
+ * listeners (test hooks, run in a {@link org.daxfs.locking.LockOrder#suspend()} scope). Never call
+ * {@link org.daxfs.device.Device#kill()} or {@link org.daxfs.device.Device#close()} from inside a section of
+ * the same device: it would wait for itself, so it throws IllegalStateException.
  */
 package org.daxfs.device;

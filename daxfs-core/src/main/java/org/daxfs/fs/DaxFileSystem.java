@@ -30,6 +30,8 @@ import org.daxfs.format.Superblock;
 import org.daxfs.format.XattrBlock;
 import org.daxfs.journal.Journal;
 import org.daxfs.journal.Transaction;
+import org.daxfs.locking.LockRank;
+import org.daxfs.locking.RankedReadWriteLock;
 
 /**
  * A mounted DaxFS: files and directories over one {@link Device}, reached by path.
@@ -49,7 +51,9 @@ import org.daxfs.journal.Transaction;
  *             device read-side section, taken inside each device call
  * </pre>
  * Never take the namespace lock while holding an inode lock, and never begin a transaction while holding
- * a mapping entry or page lock.
+ * a mapping entry or page lock. The whole order, with the levels of the file layers below, is written at the
+ * top of {@link org.daxfs.locking.LockOrder}; with {@code -Ddaxfs.lockorder=true} (as the tests run) every
+ * acquisition is checked against it.
  *
  * <h2>Failure</h2>
  * Every error is an {@link FsException} with an errno and the path concerned. If the device dies or a
@@ -80,7 +84,7 @@ public final class DaxFileSystem implements AutoCloseable {
     private final long hashSeed;
     private final PathWalker walker;
     private final Renames renames;
-    private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
+    private final RankedReadWriteLock namespace = new RankedReadWriteLock(LockRank.NAMESPACE, "namespace");
     private volatile FsException shutdown;
     private volatile boolean closed;
     /** Registered with the device while mounted; removed at unmount so the device does not keep us. */

@@ -1,6 +1,5 @@
 package org.daxfs.fs;
 
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.daxfs.FsException;
 import org.daxfs.dax.AddressSpace;
 import org.daxfs.dax.InvalidateLock;
@@ -8,14 +7,17 @@ import org.daxfs.format.ExtentTree;
 import org.daxfs.format.InodeRecord;
 import org.daxfs.format.MetadataBlocks;
 import org.daxfs.journal.Transaction;
+import org.daxfs.locking.LockRank;
+import org.daxfs.locking.RankedReadWriteLock;
 
 /**
  * An inode in memory: its persistent record plus what only a running file system knows (open count,
  * unsaved attribute changes, data written since the last fsync).
  *
  * <h2>Locking</h2>
- * {@link #lock} is the inode lock of DESIGN.md's lock order. Readers of file data hold it shared; writers,
- * truncate, fallocate and attribute changes hold it exclusive. {@link #record} of a directory is changed
+ * {@link #lock} is the inode lock of DESIGN.md's lock order ({@link LockRank#INODE}; see
+ * {@link org.daxfs.locking.LockOrder}). Readers of file data hold it shared; writers, truncate, fallocate
+ * and attribute changes hold it exclusive. {@link #record} of a directory is changed
  * only under the namespace lock held exclusive (plus this lock); of a file, only under this lock
  * exclusive. Reading any field needs one of those locks at least shared.
  *
@@ -33,7 +35,7 @@ import org.daxfs.journal.Transaction;
  */
 final class Inode {
     final long ino;
-    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    final RankedReadWriteLock lock = new RankedReadWriteLock(LockRank.INODE, this::toString);
     final InvalidateLock invalidateLock;
     /** The mappings of this file, created on first map or pin. Guarded by the inode lock for creation. */
     volatile AddressSpace space;

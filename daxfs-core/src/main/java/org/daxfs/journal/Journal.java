@@ -3,7 +3,6 @@ package org.daxfs.journal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
@@ -12,6 +11,8 @@ import org.daxfs.format.Allocator;
 import org.daxfs.format.Block;
 import org.daxfs.format.MetadataBlocks;
 import org.daxfs.format.Superblock;
+import org.daxfs.locking.LockRank;
+import org.daxfs.locking.RankedLock;
 
 /**
  * The metadata journal: every metadata change is a {@link Transaction} written whole to the log, made
@@ -37,8 +38,9 @@ import org.daxfs.format.Superblock;
  *
  * <h2>Locking</h2>
  * One journal lock, taken by {@link #begin()} and held until the transaction ends: metadata changes are
- * serialised. Lock order: inode locks, then the invalidate lock, then this; never an entry or page lock
- * before this. The device read-side sections are taken inside, by the device calls.
+ * serialised. Lock order ({@link org.daxfs.locking.LockOrder}, rank {@link LockRank#JOURNAL}): inode locks,
+ * then the invalidate lock, then this; never an entry or page lock before this. The device read-side
+ * sections are taken inside, by the device calls.
  */
 public final class Journal {
     public static final int HEADER_MAGIC = 0x484A5844; // "DXJH"
@@ -52,7 +54,7 @@ public final class Journal {
     private final long start;
     private final long blocks;
     private final boolean readOnly;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final RankedLock lock;
     private Allocator allocator;
     private long nextSeq;
     private Transaction current;
@@ -61,6 +63,7 @@ public final class Journal {
 
     private Journal(Device device, long start, long blocks, boolean readOnly) {
         this.device = device;
+        this.lock = new RankedLock(LockRank.JOURNAL, () -> "journal of " + device.describe());
         this.cache = new MetadataCache(device);
         this.start = start;
         this.blocks = blocks;

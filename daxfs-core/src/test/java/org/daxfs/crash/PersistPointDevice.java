@@ -9,6 +9,7 @@ import org.daxfs.device.Device;
 import org.daxfs.device.DeviceSection;
 import org.daxfs.device.DeviceWindow;
 import org.daxfs.device.MediaErrors;
+import org.daxfs.locking.LockOrder;
 
 /**
  * A {@link CrashSimulatorDevice} seen through a wrapper that stops the file system just <em>before</em>
@@ -28,7 +29,8 @@ import org.daxfs.device.MediaErrors;
  *
  * <p>Context: single-threaded tests; the hook runs on the persisting thread, inside the engine's call
  * (journal and inode locks held). It may crash the simulator and mount the crash image (another device),
- * but must not touch the file system that is persisting.
+ * but must not touch the file system that is persisting. It runs in a {@link LockOrder#suspend()} scope, so
+ * the locks of the file system it mounts are not checked against those the engine holds.
  */
 final class PersistPointDevice implements Device {
     /** Called before persist number {@code point} (1 for the first) of {@code [offset, offset+length)}. */
@@ -73,7 +75,10 @@ final class PersistPointDevice implements Device {
         int point = ++points;
         Hook h = hook;
         if (h != null) {
-            h.beforePersist(point, offset, length);
+            // The hook runs outside the engine's lock context (it mounts other images): a fresh lock-order scope.
+            try (LockOrder.Scope _ = LockOrder.suspend()) {
+                h.beforePersist(point, offset, length);
+            }
         }
         PersistFilter f = lose;
         if (f != null && f.lose(offset, length)) {
