@@ -450,16 +450,11 @@ public final class AddressSpace {
         if (mappings.isEmpty()) {
             return;
         }
-        for (MappingEntry e : entries.snapshot(from, to)) {
-            e.lock();
-            try {
-                if (!e.dead && e.kind == MappingEntry.Kind.HOLE) {
-                    resolve(e, false);
-                }
-            } finally {
-                e.unlock();
+        eachLiveEntry(from, to, e -> {
+            if (e.kind == MappingEntry.Kind.HOLE) {
+                resolve(e, false);
             }
-        }
+        });
     }
 
     // ---- revocation ------------------------------------------------------------------------------------
@@ -482,47 +477,51 @@ public final class AddressSpace {
         if (from >= to || (mappings.isEmpty() && entries.count() == 0)) {
             return;
         }
-        RevokeEvent ev = new RevokeEvent();
-        ev.begin();
-        String outcome = "ok";
-        int revoked = 0;
-        int removed = 0;
-        try {
+        int[] counts = new int[2];
+        Traced.run(new RevokeEvent(), () -> {
             waitForPins(from, to, pinTimeoutNanos, fromByte);
             for (FileMapping m : mappings) {
                 if (m.overlaps(from, to)) {
                     release(m);
-                    revoked++;
+                    counts[0]++;
                 }
             }
-            for (MappingEntry e : entries.snapshot(from, to)) {
-                e.lock();
-                try {
-                    if (!e.dead) {
-                        if (e.dirty && e.kind == MappingEntry.Kind.DEVICE && device.isAlive()) {
-                            device.persist(e.block * PAGE, e.bytes());
-                        }
-                        entries.remove(e);
-                        removed++;
-                    }
-                } finally {
-                    e.unlock();
+            eachLiveEntry(from, to, e -> {
+                if (e.dirty && e.kind == MappingEntry.Kind.DEVICE && device.isAlive()) {
+                    device.persist(e.block * PAGE, e.bytes());
                 }
-            }
-        } catch (FsException | RuntimeException e) {
-            outcome = "failed: " + e.getMessage();
-            throw e;
-        } finally {
-            ev.end();
-            if (ev.shouldCommit()) {
-                ev.inode = inode;
-                ev.from = from;
-                ev.to = to;
-                ev.mappings = revoked;
-                ev.entries = removed;
-                ev.reason = reason;
-                ev.outcome = outcome;
-                ev.commit();
+                entries.remove(e);
+                counts[1]++;
+            });
+        }, (ev, outcome) -> {
+            ev.inode = inode;
+            ev.from = from;
+            ev.to = to;
+            ev.mappings = counts[0];
+            ev.entries = counts[1];
+            ev.reason = reason;
+            ev.outcome = outcome;
+        });
+    }
+
+    /** Work on one entry, done with it locked. */
+    private interface EntryWork {
+        void apply(MappingEntry e) throws FsException;
+    }
+
+    /**
+     * Runs {@code work} on each entry overlapping pages {@code [from, to)} that is still in the index, one
+     * at a time, each locked. Context: no entry lock held.
+     */
+    private void eachLiveEntry(long from, long to, EntryWork work) throws FsException {
+        for (MappingEntry e : entries.snapshot(from, to)) {
+            e.lock();
+            try {
+                if (!e.dead) {
+                    work.apply(e);
+                }
+            } finally {
+                e.unlock();
             }
         }
     }
@@ -631,46 +630,28 @@ public final class AddressSpace {
         if (entries.count() == 0) {
             return;
         }
-        FlushEvent ev = new FlushEvent();
-        ev.begin();
-        int flushed = 0;
-        long bytes = 0;
-        String outcome = "ok";
-        try {
-            for (MappingEntry e : entries.snapshot(from, to)) {
-                e.lock();
-                try {
-                    if (e.dead || !e.dirty) {
-                        continue;
-                    }
-                    if (e.kind == MappingEntry.Kind.DEVICE) {
-                        device.persist(e.block * PAGE, e.bytes());
-                        flushed++;
-                        bytes += e.bytes();
-                    }
-                    if (e.writableMaps == 0) {
-                        e.dirty = false;
-                        if (e.unused()) {
-                            entries.remove(e);
-                        }
-                    }
-                } finally {
-                    e.unlock();
+        long[] counts = new long[2];
+        Traced.run(new FlushEvent(), () -> eachLiveEntry(from, to, e -> {
+            if (!e.dirty) {
+                return;
+            }
+            if (e.kind == MappingEntry.Kind.DEVICE) {
+                device.persist(e.block * PAGE, e.bytes());
+                counts[0]++;
+                counts[1] += e.bytes();
+            }
+            if (e.writableMaps == 0) {
+                e.dirty = false;
+                if (e.unused()) {
+                    entries.remove(e);
                 }
             }
-        } catch (FsException | RuntimeException e) {
-            outcome = "failed: " + e.getMessage();
-            throw e;
-        } finally {
-            ev.end();
-            if (ev.shouldCommit()) {
-                ev.inode = inode;
-                ev.entries = flushed;
-                ev.bytes = bytes;
-                ev.outcome = outcome;
-                ev.commit();
-            }
-        }
+        }), (ev, outcome) -> {
+            ev.inode = inode;
+            ev.entries = (int) counts[0];
+            ev.bytes = counts[1];
+            ev.outcome = outcome;
+        });
     }
 
     /** Flushes every dirty entry of the file. */

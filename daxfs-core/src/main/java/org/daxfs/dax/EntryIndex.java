@@ -61,11 +61,9 @@ final class EntryIndex {
                     }
                 }
             }
-            e.lock();
-            if (!e.dead) {
+            if (lockedIfLive(e)) {
                 return e;
             }
-            e.unlock();
         }
     }
 
@@ -89,12 +87,20 @@ final class EntryIndex {
                 }
                 e = r.huge;
             }
-            e.lock();
-            if (!e.dead) {
+            if (lockedIfLive(e)) {
                 return e;
             }
-            e.unlock();
         }
+    }
+
+    /** Locks {@code e}; true if it is still in the index, else unlocks it again (the caller looks again). */
+    private static boolean lockedIfLive(MappingEntry e) {
+        e.lock();
+        if (!e.dead) {
+            return true;
+        }
+        e.unlock();
+        return false;
     }
 
     /** Removes {@code e}. Context: {@code e} locked by the caller. */

@@ -8,6 +8,7 @@ import org.daxfs.Errno;
 import org.daxfs.FsException;
 import org.daxfs.dax.AddressSpace;
 import org.daxfs.dax.Pin;
+import org.daxfs.dax.Traced;
 
 /**
  * An open file: positional reads and writes straight to and from the device, truncate, the fallocate
@@ -307,34 +308,27 @@ public final class FileHandle implements AutoCloseable {
         withWriteLock(() -> {
             check.run(); // bad arguments revoke nothing
             inode.invalidateLock.lockExclusive();
-            RangeOperationEvent ev = new RangeOperationEvent();
-            ev.begin();
-            String outcome = "ok";
             try {
-                AddressSpace space = inode.space;
-                if (space != null && from >= 0 && from < to) {
-                    space.invalidate(from, to, fs.pinTimeoutNanos(), what);
-                }
-                inode.extentCache = null;
-                try {
-                    action.run();
-                } finally {
-                    fs.data().refreshExtents(inode);
-                }
-            } catch (FsException | RuntimeException e) {
-                outcome = "failed: " + e.getMessage();
-                throw e;
-            } finally {
-                inode.invalidateLock.unlockExclusive();
-                ev.end();
-                if (ev.shouldCommit()) {
+                Traced.run(new RangeOperationEvent(), () -> {
+                    AddressSpace space = inode.space;
+                    if (space != null && from >= 0 && from < to) {
+                        space.invalidate(from, to, fs.pinTimeoutNanos(), what);
+                    }
+                    inode.extentCache = null;
+                    try {
+                        action.run();
+                    } finally {
+                        fs.data().refreshExtents(inode);
+                    }
+                }, (ev, outcome) -> {
                     ev.inode = inode.ino;
                     ev.operation = what;
                     ev.offset = from;
                     ev.end = to;
                     ev.outcome = outcome;
-                    ev.commit();
-                }
+                });
+            } finally {
+                inode.invalidateLock.unlockExclusive();
             }
         });
     }
@@ -356,29 +350,8 @@ public final class FileHandle implements AutoCloseable {
      *     EOF; EINVAL for a bad range; EOPNOTSUPP on a device without direct access; ENOSPC
      */
     public MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException {
-        checkMappable(mode != MapMode.READ_ONLY);
         boolean writable = mode != MapMode.READ_ONLY;
-        try {
-            if (writable) {
-                inode.lock.writeLock().lock();
-                try {
-                    fs.checkWritable();
-                    fs.data().cachedExtents(inode);
-                    return fs.spaceOf(inode).map(offset, length, true, mode == MapMode.READ_WRITE_SYNC, arena);
-                } finally {
-                    inode.lock.writeLock().unlock();
-                }
-            }
-            AddressSpace space = preparedSpace();
-            return space.map(offset, length, false, false, arena);
-        } catch (FsException e) {
-            throw e.withPath(path);
-        } catch (RuntimeException e) {
-            if (e instanceof IllegalArgumentException) {
-                throw e;
-            }
-            throw fs.internal(e, path);
-        }
+        return withSpace(writable, space -> space.map(offset, length, writable, mode == MapMode.READ_WRITE_SYNC, arena));
     }
 
     /**
@@ -387,6 +360,19 @@ public final class FileHandle implements AutoCloseable {
      * file system's pin timeout. Device removal, unmount and freeing the file still revoke it.
      */
     public Pin pin(long offset, long length, boolean writable) throws FsException {
+        return withSpace(writable, space -> space.pin(offset, length, writable));
+    }
+
+    /** A call on the file's address space. */
+    private interface SpaceCall<T> {
+        T apply(AddressSpace space) throws FsException;
+    }
+
+    /**
+     * Runs a map or pin call: a writable one under the inode lock exclusive (it allocates), a read-only
+     * one under no lock once the extent cache is built (it takes the invalidate lock itself).
+     */
+    private <T> T withSpace(boolean writable, SpaceCall<T> call) throws FsException {
         checkMappable(writable);
         try {
             if (writable) {
@@ -394,14 +380,16 @@ public final class FileHandle implements AutoCloseable {
                 try {
                     fs.checkWritable();
                     fs.data().cachedExtents(inode);
-                    return fs.spaceOf(inode).pin(offset, length, true);
+                    return call.apply(fs.spaceOf(inode));
                 } finally {
                     inode.lock.writeLock().unlock();
                 }
             }
-            return preparedSpace().pin(offset, length, false);
+            return call.apply(preparedSpace());
         } catch (FsException e) {
             throw e.withPath(path);
+        } catch (IllegalArgumentException e) {
+            throw e; // the caller's arena cannot hold the mapping
         } catch (RuntimeException e) {
             throw fs.internal(e, path);
         }

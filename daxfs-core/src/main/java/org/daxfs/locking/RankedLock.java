@@ -47,34 +47,17 @@ public final class RankedLock extends ReentrantLock {
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        LockOrder.acquired(rank, this, false);
-        boolean locked = false;
-        try {
-            super.lockInterruptibly();
-            locked = true;
-        } finally {
-            if (!locked) {
-                LockOrder.released(rank, this);
-            }
-        }
+        RankedAcquire.interruptibly(rank, this, false, super::lockInterruptibly);
     }
 
     @Override
     public boolean tryLock() {
-        if (super.tryLock()) {
-            LockOrder.tryAcquired(rank, this, false);
-            return true;
-        }
-        return false;
+        return RankedAcquire.tried(rank, this, false, super.tryLock());
     }
 
     @Override
     public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {
-        if (super.tryLock(timeout, unit)) {
-            LockOrder.tryAcquired(rank, this, false);
-            return true;
-        }
-        return false;
+        return RankedAcquire.tried(rank, this, false, super.tryLock(timeout, unit));
     }
 
     @Override

@@ -78,34 +78,17 @@ public final class RankedReadWriteLock extends ReentrantReadWriteLock {
 
         @Override
         public void lockInterruptibly() throws InterruptedException {
-            LockOrder.acquired(owner.rank, owner, true);
-            boolean locked = false;
-            try {
-                super.lockInterruptibly();
-                locked = true;
-            } finally {
-                if (!locked) {
-                    LockOrder.released(owner.rank, owner);
-                }
-            }
+            RankedAcquire.interruptibly(owner.rank, owner, true, super::lockInterruptibly);
         }
 
         @Override
         public boolean tryLock() {
-            if (super.tryLock()) {
-                LockOrder.tryAcquired(owner.rank, owner, true);
-                return true;
-            }
-            return false;
+            return RankedAcquire.tried(owner.rank, owner, true, super.tryLock());
         }
 
         @Override
         public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {
-            if (super.tryLock(timeout, unit)) {
-                LockOrder.tryAcquired(owner.rank, owner, true);
-                return true;
-            }
-            return false;
+            return RankedAcquire.tried(owner.rank, owner, true, super.tryLock(timeout, unit));
         }
 
         @Override
@@ -133,34 +116,17 @@ public final class RankedReadWriteLock extends ReentrantReadWriteLock {
 
         @Override
         public void lockInterruptibly() throws InterruptedException {
-            LockOrder.acquired(owner.rank, owner, false);
-            boolean locked = false;
-            try {
-                super.lockInterruptibly();
-                locked = true;
-            } finally {
-                if (!locked) {
-                    LockOrder.released(owner.rank, owner);
-                }
-            }
+            RankedAcquire.interruptibly(owner.rank, owner, false, super::lockInterruptibly);
         }
 
         @Override
         public boolean tryLock() {
-            if (super.tryLock()) {
-                LockOrder.tryAcquired(owner.rank, owner, false);
-                return true;
-            }
-            return false;
+            return RankedAcquire.tried(owner.rank, owner, false, super.tryLock());
         }
 
         @Override
         public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {
-            if (super.tryLock(timeout, unit)) {
-                LockOrder.tryAcquired(owner.rank, owner, false);
-                return true;
-            }
-            return false;
+            return RankedAcquire.tried(owner.rank, owner, false, super.tryLock(timeout, unit));
         }
 
         @Override

@@ -22,39 +22,13 @@ import org.daxfs.FsException;
 import org.daxfs.device.Device;
 import org.daxfs.device.Devices;
 import org.daxfs.format.Extent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DaxFileSystemTest {
-    private Device device;
-    private DaxFileSystem fs;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        device = Devices.memory(64 * MIB);
-        fs = TestImages.formatAndMount(device);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fs.close();
-        device.close();
-    }
-
+class DaxFileSystemTest extends MountedImageTest {
     private DaxFileSystem remount() throws FsException {
         fs.close();
         fs = DaxFileSystem.mount(device, MountOptions.defaults());
         return fs;
-    }
-
-    private static void assertErrno(Errno expected, ThrowingRunnable r) {
-        FsException e = assertThrows(FsException.class, r::run);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
-
-    private interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     @Test

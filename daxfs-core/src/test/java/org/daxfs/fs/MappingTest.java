@@ -25,45 +25,13 @@ import org.daxfs.device.CrashSimulatorDevice;
 import org.daxfs.device.Device;
 import org.daxfs.device.Devices;
 import org.daxfs.format.Extent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Zero-copy mappings: contents, holes, allocation, revocation, huge entries, pins, flush, errors. */
-class MappingTest {
+class MappingTest extends MountedImageTest {
     private static final int B = 4096;
-    private Device device;
-    private DaxFileSystem fs;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        device = Devices.memory(64 * MIB);
-        fs = TestImages.formatAndMount(device);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fs != null) {
-            fs.close();
-        }
-        device.close();
-    }
-
-    private FileHandle open(String path) throws FsException {
-        return fs.open(path, OpenFlag.READ, OpenFlag.WRITE, OpenFlag.CREATE);
-    }
-
     private static byte[] bytesOf(MemorySegment s) {
         return s.toArray(ValueLayout.JAVA_BYTE);
-    }
-
-    private static void assertErrno(Errno expected, Executable r) {
-        FsException e = assertThrows(FsException.class, r::run);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
-
-    private interface Executable {
-        void run() throws Exception;
     }
 
     private static void assertRevoked(MemorySegment s) {

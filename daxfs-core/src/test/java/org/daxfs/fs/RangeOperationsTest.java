@@ -23,43 +23,11 @@ import org.daxfs.FsException;
 import org.daxfs.device.Device;
 import org.daxfs.device.Devices;
 import org.daxfs.format.Extent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Punch hole, zero range, collapse range and insert range: contents, extents, errors, space, persistence. */
-class RangeOperationsTest {
+class RangeOperationsTest extends MountedImageTest {
     private static final int B = 4096;
-    private Device device;
-    private DaxFileSystem fs;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        device = Devices.memory(64 * MIB);
-        fs = TestImages.formatAndMount(device);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fs != null) {
-            fs.close();
-        }
-        device.close();
-    }
-
-    private FileHandle open(String path) throws FsException {
-        return fs.open(path, OpenFlag.READ, OpenFlag.WRITE, OpenFlag.CREATE);
-    }
-
-    private static void assertErrno(Errno expected, Executable r) {
-        FsException e = assertThrows(FsException.class, r::run);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
-
-    private interface Executable {
-        void run() throws Exception;
-    }
-
     private static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
