@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -11,10 +12,14 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs the suite through JMH's Runner API and prints the results as a table with ratios to tmpfs.
+ * Runs the suite through JMH's Runner API and prints the results as tables: the file I/O workloads with
+ * ratios to tmpfs, then the mapping and concurrency benchmarks with ratios to their own references.
  * Iteration counts come from {@link SuiteDefaults} unless {@code --quick} asks for fewer.
  */
 public final class BenchMain {
+    /** Parameters that name what a mapping or concurrency benchmark ran on; each benchmark has at most one. */
+    private static final List<String> MAPPING_PARAMS = List.of("faultCase", "target", "peer");
+
     private BenchMain() {}
 
     public static void main(String[] args) throws RunnerException {
@@ -46,8 +51,42 @@ public final class BenchMain {
         System.out.println("Machine: " + MachineInfo.describe());
         System.out.println(settings.quick() ? "Mode: --quick" : "Mode: full");
         System.out.printf(Locale.ROOT, "Load average (1 min): %.2f before, %.2f after%n", loadBefore, loadAfter);
-        System.out.println();
-        System.out.print(new ResultTable(scores(results)).render());
+        List<Score> scores = scores(results);
+        if (!scores.isEmpty()) {
+            System.out.println();
+            System.out.print(new ResultTable(scores).render());
+        }
+        MappingReport mapping = new MappingReport(measured(results));
+        if (!mapping.isEmpty()) {
+            System.out.println();
+            System.out.print(mapping.render());
+        }
+    }
+
+    /**
+     * JMH's results for the mapping report: each benchmark's primary result under its method name, and for
+     * a thread group each thread's method under its own name (JMH's secondary results). The report picks
+     * out the ones it knows.
+     */
+    static List<Measured> measured(Collection<RunResult> results) {
+        List<Measured> measured = new ArrayList<>();
+        for (RunResult r : results) {
+            String param = null;
+            for (String name : MAPPING_PARAMS) {
+                if (param == null) {
+                    param = r.getParams().getParam(name);
+                }
+            }
+            measured.add(measured(r.getParams().getBenchmark(), param, r.getPrimaryResult()));
+            for (Result<?> secondary : r.getSecondaryResults().values()) {
+                measured.add(measured(secondary.getLabel(), param, secondary));
+            }
+        }
+        return measured;
+    }
+
+    private static Measured measured(String name, String param, Result<?> result) {
+        return new Measured(name.substring(name.lastIndexOf('.') + 1), param, result.getScore(), result.getScoreError());
     }
 
     /** JMH's results as scores, skipping any benchmark the table does not know. */

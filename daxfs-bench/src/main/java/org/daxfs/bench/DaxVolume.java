@@ -33,6 +33,16 @@ final class DaxVolume implements Volume {
         }
     }
 
+    /** The mounted file system, for benchmarks that go beyond {@link Volume} (mappings, extents). */
+    DaxFileSystem fileSystem() {
+        return fs;
+    }
+
+    /** The memory device under the file system. */
+    Device device() {
+        return device;
+    }
+
     @Override
     public PositionalFile create(String name) throws IOException {
         return new DaxFile(fs.open("/" + name, OpenFlag.READ, OpenFlag.WRITE, OpenFlag.CREATE, OpenFlag.EXCLUSIVE));

@@ -21,11 +21,22 @@ final class Offsets {
 
     /** {@code ioSize}-aligned offsets, uniformly random over a file of {@code fileSize}, from {@link #SEED}. */
     static Offsets random(long fileSize, int ioSize) {
-        long slots = checkedSlots(fileSize, ioSize);
+        return random(0, fileSize, ioSize);
+    }
+
+    /**
+     * {@code ioSize}-aligned offsets, uniformly random over {@code [base, base+span)}, from {@link #SEED}:
+     * for threads that must each keep to their own part of one file.
+     */
+    static Offsets random(long base, long span, int ioSize) {
+        long slots = checkedSlots(span, ioSize);
+        if (base < 0 || base % ioSize != 0) {
+            throw new IllegalArgumentException("base " + base + " is not a non-negative multiple of " + ioSize);
+        }
         SplittableRandom random = new SplittableRandom(SEED);
         long[] offsets = new long[RANDOM_COUNT];
         for (int i = 0; i < offsets.length; i++) {
-            offsets[i] = random.nextLong(slots) * ioSize;
+            offsets[i] = base + random.nextLong(slots) * ioSize;
         }
         return new Offsets(offsets);
     }

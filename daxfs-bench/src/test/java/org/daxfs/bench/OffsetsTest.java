@@ -32,4 +32,15 @@ class OffsetsTest {
     void refusesAnIoLargerThanTheFile() {
         assertThrows(IllegalArgumentException.class, () -> Offsets.random(100, 4096));
     }
+
+    @Test
+    void randomOffsetsOfARangeStayInIt() {
+        Offsets o = Offsets.random(8L << 20, 4L << 20, 4096);
+        for (int i = 0; i < o.length(); i++) {
+            long offset = o.next();
+            assertEquals(0, offset % 4096);
+            assertTrue(offset >= 8L << 20 && offset + 4096 <= 12L << 20, "offset " + offset);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Offsets.random(100, 8192, 4096), "an unaligned base");
+    }
 }
