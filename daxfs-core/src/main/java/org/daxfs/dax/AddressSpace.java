@@ -102,16 +102,15 @@ public final class AddressSpace {
      */
     public MemorySegment map(long offset, long length, boolean writable, boolean sync, Arena owner)
             throws FsException {
-        FileMapping m = establish(offset, length, writable, sync, false);
-        MemorySegment segment = m.publish(offset, length);
+        Established made = establish(offset, length, writable, sync, false);
         try {
             // Closing the caller's arena unmaps too; a mapping revoked first makes this a no-op.
-            tieTo(owner, m);
+            tieTo(owner, made.mapping);
         } catch (RuntimeException e) {
-            release(m);
+            release(made.mapping);
             throw new IllegalArgumentException("the owner arena cannot hold the mapping (closed?)", e);
         }
-        return segment;
+        return made.segment;
     }
 
     /**
@@ -120,16 +119,19 @@ public final class AddressSpace {
      * removal and unmount still revoke it. Context: as {@link #map}.
      */
     public Pin pin(long offset, long length, boolean writable) throws FsException {
-        FileMapping m = establish(offset, length, writable, false, true);
-        return new Pin(this, m, m.publish(offset, length), offset, length);
+        Established made = establish(offset, length, writable, false, true);
+        return new Pin(this, made.mapping, made.segment, offset, length);
     }
+
+    /** A mapping faulted in and published, and its segment. */
+    private record Established(FileMapping mapping, MemorySegment segment) {}
 
     @SuppressWarnings("restricted") // a zero-length segment whose only purpose is the owner's cleanup
     private void tieTo(Arena owner, FileMapping m) {
         MemorySegment.ofAddress(0).reinterpret(0, owner, s -> release(m));
     }
 
-    private FileMapping establish(long offset, long length, boolean writable, boolean sync, boolean pinned)
+    private Established establish(long offset, long length, boolean writable, boolean sync, boolean pinned)
             throws FsException {
         if (offset < 0 || length <= 0 || offset + length < 0) {
             throw FsException.atOffset(Errno.EINVAL, offset, "bad mapping range (length " + length + ")");
@@ -161,9 +163,11 @@ public final class AddressSpace {
                     }
                     continue;
                 }
+                // Published before the invalidate lock goes: a range operation revokes only mappings with arenas.
+                MemorySegment segment = m.publish(offset, length);
                 // A revokeAll that ran after the add above missed this mapping: undo it.
                 checkUsable();
-                return m;
+                return new Established(m, segment);
             } catch (FsException | RuntimeException e) {
                 if (m != null) {
                     release(m);
@@ -582,33 +586,42 @@ public final class AddressSpace {
     }
 
     /**
-     * Unmaps {@code m} (unless another thread already did) and forgets it: its entries lose a mapper (and a
-     * pin), and those nothing needs any more are removed. Context: no entry lock held.
+     * Closes {@code m}, or waits until the thread already closing it is done: its entries lose a mapper
+     * (and a pin), and those nothing needs any more are removed; then it is unmapped (waiting for accesses
+     * in flight), and only then forgotten, so {@link #invalidate} never frees blocks a closing mapping can
+     * still reach. Context: no entry lock held.
      */
     void release(FileMapping m) {
-        if (!m.unmap()) {
+        if (!m.beginClose()) {
+            m.awaitClosed();
             return;
         }
-        for (MappingEntry e : m.entries) {
-            e.lock();
-            try {
-                if (!e.dead) {
-                    e.mappers.remove(m);
-                    if (m.writable) {
-                        e.writableMaps--;
+        try {
+            // Detached from its entries first: a write filling a hole it shows must not find a closed window.
+            for (MappingEntry e : m.entries) {
+                e.lock();
+                try {
+                    if (!e.dead) {
+                        e.mappers.remove(m);
+                        if (m.writable) {
+                            e.writableMaps--;
+                        }
+                        if (m.pinned) {
+                            e.pins.decrementAndGet();
+                        }
+                        if (e.unused()) {
+                            entries.remove(e);
+                        }
                     }
-                    if (m.pinned) {
-                        e.pins.decrementAndGet();
-                    }
-                    if (e.unused()) {
-                        entries.remove(e);
-                    }
+                } finally {
+                    e.unlock();
                 }
-            } finally {
-                e.unlock();
             }
+        } finally {
+            m.finishClose();
+            // Only now, with no access in flight: pin waiters may go on to free the blocks.
+            mappings.remove(m);
         }
-        mappings.remove(m);
         if (m.pinned) {
             pinLock.lock();
             try {

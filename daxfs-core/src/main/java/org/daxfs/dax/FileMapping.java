@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.daxfs.Errno;
 import org.daxfs.FsException;
 import org.daxfs.device.Device;
 import org.daxfs.device.DeviceWindow;
@@ -15,11 +16,14 @@ import org.daxfs.device.DeviceWindow;
  * blocks, or zeros for holes) and the shared arena that owns the segment handed to the caller. Revoking it
  * closes the arena, which waits until no thread is inside an access through the segment and then unmaps
  * the window; any later access throws IllegalStateException and never touches a block the file gave back.
+ * A mapping is published (given its arena) before the invalidate lock that made it is released, so a range
+ * operation can only revoke a mapping that has its arena.
  *
  * <h2>Locking</h2>
  * {@link #show} needs the entry locked. {@link #entries} is filled by the faulting thread before the
- * mapping is published and read only by whoever closes it. {@link #unmap} takes no lock: the first caller
- * closes the arena, later callers wait for that to finish.
+ * mapping is published and read only by whoever closes it. Closing takes no lock of the file system: the
+ * caller that wins {@link #beginClose} detaches the mapping and then unmaps ({@link #finishClose}); others
+ * wait ({@link #awaitClosed}). The monitor only orders {@link #publish} against {@link #finishClose}.
  */
 final class FileMapping {
     private static final long PAGE = Device.BLOCK_SIZE;
@@ -76,10 +80,17 @@ final class FileMapping {
 
     /**
      * Wraps the window in a new shared arena; the segment covers {@code [offset, offset+length)} of the file.
-     * The arena's cleanup unmaps the window.
+     * The arena's cleanup unmaps the window. Context: invalidate lock shared (so no range operation can
+     * revoke the mapping until it has its arena).
+     *
+     * @throws FsException EIO if the mapping was closed meanwhile (device removal or unmount): its window is
+     *     gone, and a segment over it must never be handed out
      */
     @SuppressWarnings("restricted") // reinterpret: the window is ours, of exactly this size
-    MemorySegment publish(long offset, long length) {
+    synchronized MemorySegment publish(long offset, long length) throws FsException {
+        if (closing.get()) {
+            throw FsException.atOffset(Errno.EIO, offset, "mapping revoked while it was being made");
+        }
         Arena a = Arena.ofShared();
         MemorySegment whole = MemorySegment.ofAddress(window.address())
                 .reinterpret(window.size(), a, s -> window.close());
@@ -89,23 +100,35 @@ final class FileMapping {
     }
 
     /**
-     * Unmaps: closes the arena (waiting for accesses in flight) or, before publication, the window. The
-     * first caller does it and returns true; a concurrent caller waits until it is done and returns false.
+     * Claims the closing of this mapping: true for the one caller that must detach it and then
+     * {@link #finishClose}; false for any other, who should {@link #awaitClosed}.
      */
-    boolean unmap() {
-        if (closing.compareAndSet(false, true)) {
-            try {
-                Arena a = arena;
-                if (a != null) {
-                    a.close();
-                } else {
-                    window.close();
-                }
-            } finally {
-                closed.countDown();
+    boolean beginClose() {
+        return closing.compareAndSet(false, true);
+    }
+
+    /**
+     * Unmaps: closes the arena (which waits until no thread is inside an access, then unmaps the window)
+     * or, if it was never published, the window itself. Context: after a successful {@link #beginClose}.
+     */
+    void finishClose() {
+        try {
+            Arena a;
+            synchronized (this) {
+                a = arena; // publish checks closing under this monitor: no arena can appear after this
             }
-            return true;
+            if (a != null) {
+                a.close();
+            } else {
+                window.close();
+            }
+        } finally {
+            closed.countDown();
         }
+    }
+
+    /** Waits (uninterruptibly) until the thread that claimed the closing has unmapped. */
+    void awaitClosed() {
         boolean interrupted = false;
         while (true) {
             try {
@@ -118,7 +141,6 @@ final class FileMapping {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return false;
     }
 
     boolean isUnmapped() {

@@ -96,8 +96,9 @@ public final class FileHandle implements AutoCloseable {
         } catch (RuntimeException e) {
             throw fs.internal(e, path);
         }
-        if (touch && !fs.isReadOnly()) {
-            inode.lock.writeLock().lock();
+        // Relatime is best effort: a writer holding the inode lock changes the times anyway, and a reader
+        // must not queue behind it just to record that it read.
+        if (touch && !fs.isReadOnly() && inode.lock.writeLock().tryLock()) {
             try {
                 inode.record.atime = fs.now();
                 inode.dirty = true;

@@ -23,7 +23,7 @@ final class SharedFile {
      * the disruptor truncates, punches and writes, so revocation and holes filled under a reader are still
      * exercised). Set it to false once the engine is fixed.
      */
-    static final boolean MAPS_WAIT_FOR_DISRUPTOR = true;
+    static final boolean MAPS_WAIT_FOR_DISRUPTOR = false;
 
     final int fileId;
     final String path;
