@@ -31,7 +31,8 @@ import org.daxfs.format.Extent;
  * entry lock). A huge (2 MiB) entry is used when the mapping covers a 2 MiB-aligned range that one
  * written extent maps to 2 MiB-aligned device blocks and no small entry exists there; otherwise small
  * entries, and a small fault inside an existing huge entry uses it. Adjacent small entries that show
- * adjacent device blocks (or holes) are shown with one system call.
+ * adjacent device blocks (or holes) are shown with one system call. A range that one written extent maps
+ * entirely is a plain view of device memory (a slice of it, in the mapping's own arena): no window at all.
  *
  * <h2>Holes</h2>
  * A read-only mapping shows holes and unwritten blocks as zeros and allocates nothing. When a write later
@@ -153,7 +154,7 @@ public final class AddressSpace {
                 if (writable) {
                     blocks.allocateWritten(first, end);
                 }
-                m = new FileMapping(this, device.openWindow((end - first) * PAGE), first, end - first, writable, sync, pinned);
+                m = newMapping(first, end, writable, sync, pinned);
                 mappings.add(m);
                 faultRange(m);
                 if (writable && !grantWrite(m, attempt)) {
@@ -177,6 +178,22 @@ public final class AddressSpace {
                 invalidateLock.unlockShared();
             }
         }
+    }
+
+    /**
+     * A mapping of pages {@code [first, end)}: a plain view of device memory when one written extent maps
+     * them all (no window, no system call), else a window to stitch them in. Sync mappings always get a
+     * window: write access is granted by changing its protection. Context: invalidate lock shared.
+     */
+    private FileMapping newMapping(long first, long end, boolean writable, boolean sync, boolean pinned) throws FsException {
+        Extent x = blocks.extentAt(first);
+        if (!sync && x != null && !x.unwritten() && x.logical() <= first && x.end() >= end) {
+            try (DeviceSection s = device.enter()) {
+                long address = device.directAccess(x.physicalOf(first) * PAGE, (end - first) * PAGE).address();
+                return new FileMapping(this, null, address, first, end - first, writable, false, pinned);
+            }
+        }
+        return new FileMapping(this, device.openWindow((end - first) * PAGE), 0, first, end - first, writable, sync, pinned);
     }
 
     private void checkUsable() throws FsException {
@@ -349,6 +366,10 @@ public final class AddressSpace {
         try (DeviceSection s = device.enter()) {
             if (head.kind == MappingEntry.Kind.DEVICE) {
                 directAccess(head.block, run.size());
+            }
+            if (m.window == null) {
+                // A plain view shows the run already (it is part of the one extent the view was made for).
+            } else if (head.kind == MappingEntry.Kind.DEVICE) {
                 m.window.showDevice((head.index - m.first) * PAGE, head.block * PAGE, bytes, showWritable);
             } else {
                 m.window.showZeros((head.index - m.first) * PAGE, bytes);

@@ -13,7 +13,9 @@ import org.daxfs.device.DeviceWindow;
 
 /**
  * One mapping of a file range: a window of virtual memory in which the range's entries are shown (device
- * blocks, or zeros for holes) and the shared arena that owns the segment handed to the caller. Revoking it
+ * blocks, or zeros for holes), or for a range that is one contiguous run of written blocks a plain view of
+ * device memory, and the shared arena that owns the segment handed to the caller. A plain view costs no
+ * system call; it is revoked before the device unmaps its memory (the file system's kill listener). Revoking it
  * closes the arena, which waits until no thread is inside an access through the segment and then unmaps
  * the window; any later access throws IllegalStateException and never touches a block the file gave back.
  * A mapping is published (given its arena) before the invalidate lock that made it is released, so a range
@@ -29,7 +31,10 @@ final class FileMapping {
     private static final long PAGE = Device.BLOCK_SIZE;
 
     final AddressSpace space;
+    /** The window the entries are shown in; null for a plain view of one contiguous run of device memory. */
     final DeviceWindow window;
+    /** For a plain view: the address of device memory shown at the start of the mapping. */
+    final long plainAddress;
     /** First page index of the file shown at the window's start. */
     final long first;
     /** Pages in the window. */
@@ -45,10 +50,11 @@ final class FileMapping {
     /** Set once the segment exists; before that unmapping closes the window alone. */
     private volatile Arena arena;
 
-    FileMapping(AddressSpace space, DeviceWindow window, long first, long pages, boolean writable, boolean sync,
-            boolean pinned) {
+    FileMapping(AddressSpace space, DeviceWindow window, long plainAddress, long first, long pages, boolean writable,
+            boolean sync, boolean pinned) {
         this.space = space;
         this.window = window;
+        this.plainAddress = plainAddress;
         this.first = first;
         this.pages = pages;
         this.writable = writable;
@@ -69,6 +75,9 @@ final class FileMapping {
      * locked, inside a device section.
      */
     void show(MappingEntry e, boolean asWritable) throws FsException {
+        if (window == null) {
+            return; // a plain view shows device memory as it is
+        }
         long from = Math.max(e.index, first);
         long to = Math.min(e.end(), end());
         if (e.kind == MappingEntry.Kind.DEVICE) {
@@ -92,8 +101,9 @@ final class FileMapping {
             throw FsException.atOffset(Errno.EIO, offset, "mapping revoked while it was being made");
         }
         Arena a = Arena.ofShared();
-        MemorySegment whole = MemorySegment.ofAddress(window.address())
-                .reinterpret(window.size(), a, s -> window.close());
+        MemorySegment whole = window == null
+                ? MemorySegment.ofAddress(plainAddress).reinterpret(pages * PAGE, a, null)
+                : MemorySegment.ofAddress(window.address()).reinterpret(window.size(), a, s -> window.close());
         arena = a;
         MemorySegment segment = whole.asSlice(offset - first * PAGE, length);
         return writable ? segment : segment.asReadOnly();
@@ -119,7 +129,7 @@ final class FileMapping {
             }
             if (a != null) {
                 a.close();
-            } else {
+            } else if (window != null) {
                 window.close();
             }
         } finally {

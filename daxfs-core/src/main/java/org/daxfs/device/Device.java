@@ -105,15 +105,18 @@ public interface Device extends AutoCloseable {
     /** The device's list of bad ranges. */
     MediaErrors mediaErrors();
 
-    /** Registers a listener run once, on the killing thread, after the device has died. */
+    /**
+     * Registers a listener run once, on the killing thread, after the device has died (every section has
+     * left) and before its memory is unmapped: the place to revoke views of device memory.
+     */
     void onKill(Runnable listener);
 
     /** Forgets a listener given to {@link #onKill}, so a device that outlives its user does not keep it. */
     void removeKillListener(Runnable listener);
 
     /**
-     * Removes the device: waits for sections in flight, then fails every access with EIO and runs the kill
-     * listeners. Idempotent.
+     * Removes the device: waits for sections in flight, then fails every access with EIO, runs the kill
+     * listeners and unmaps device memory. Idempotent.
      */
     void kill();
 

@@ -30,8 +30,9 @@ import org.daxfs.locking.LockRank;
  * sum, or the killer's {@code dead} is visible to the reader, who then backs out. Sections that were already inside
  * leave normally; a leaving thread that sees {@code dead} signals the killer's condition, and the killer
  * re-sums under the same lock, so no wake-up is lost and nobody sleeps on a timer. Once drained, kill runs
- * the owner's revoke action (closing the mapping's arena, so stale segments throw IllegalStateException
- * instead of reading unmapped memory), then the kill listeners, each once.
+ * the kill listeners, each once, and then the owner's revoke action (closing the mapping's arena, so stale
+ * segments throw IllegalStateException instead of reading unmapped memory). Listeners run while device
+ * memory is still mapped, so a file system can revoke views of it (its own arenas) before it goes.
  *
  * <h2>Locks and context</h2>
  * A section is the innermost level of the lock order ({@link LockRank#DEVICE_SECTION}): inside one, a thread
@@ -74,7 +75,7 @@ final class DeviceLifetime {
     private final Supplier<String> name;
 
     /**
-     * @param revoke run once by the killing thread after every section has left, before the listeners
+     * @param revoke run once by the killing thread after every section has left and the listeners ran
      * @param name the device's description, for lock-order messages
      */
     DeviceLifetime(Runnable revoke, Supplier<String> name) {
@@ -151,8 +152,8 @@ final class DeviceLifetime {
     }
 
     /**
-     * Kills the device: no new section can start, waits for those inside to leave, then runs the revoke
-     * action and the listeners. Idempotent; a concurrent second caller returns once the first has finished.
+     * Kills the device: no new section can start, waits for those inside to leave, then runs the listeners
+     * and the revoke action. Idempotent; a concurrent second caller returns once the first has finished.
      * If the revoke action or a listener throws, the others still run and the first failure is rethrown.
      *
      * @throws IllegalStateException if the calling thread is inside a section of this device
@@ -186,11 +187,6 @@ final class DeviceLifetime {
 
     private void runAfterDrain() {
         RuntimeException failure = null;
-        try {
-            revoke.run();
-        } catch (RuntimeException e) {
-            failure = e;
-        }
         List<Runnable> toRun;
         synchronized (listeners) {
             listenersTaken = true;
@@ -201,17 +197,28 @@ final class DeviceLifetime {
             try {
                 listener.run();
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = firstOf(failure, e);
             }
+        }
+        // Last: listeners may still have views of device memory to revoke before it is unmapped.
+        try {
+            revoke.run();
+        } catch (RuntimeException e) {
+            failure = firstOf(failure, e);
         }
         if (failure != null) {
             throw failure;
         }
     }
+
+    private static RuntimeException firstOf(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
 
     private void leave(int index) {
         readers.getAndDecrement(index);
