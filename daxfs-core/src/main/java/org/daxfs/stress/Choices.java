@@ -74,6 +74,32 @@ final class Choices {
         return (int) Math.min(up(n), down(maxIo));
     }
 
+    /**
+     * A {@code {offset, length}} for a mapping of a file of {@code size} bytes: mostly inside the file, at
+     * any alignment (a mapping never extends a file); now and then one reaching past EOF (ENXIO), and what
+     * mmap rejects: a negative offset, an empty or negative length, an end past Long.MAX_VALUE (EINVAL).
+     */
+    long[] mapRange(Rng r, long size) {
+        if (edge(r, 1)) {
+            return new long[] {negative(r), length(r)};
+        }
+        if (edge(r, 1)) {
+            return new long[] {offset(r, size), -r.below(2)};
+        }
+        if (edge(r, 1)) {
+            return new long[] {Long.MAX_VALUE - r.below(BLOCK), length(r) + BLOCK};
+        }
+        long offset = offset(r, size);
+        long length = length(r);
+        if (size == 0 || edge(r, 5)) {
+            return new long[] {offset, length};
+        }
+        if (offset >= size) {
+            offset = down(r.below(size));
+        }
+        return new long[] {offset, Math.min(length, size - offset)};
+    }
+
     /** A length for a preallocation: like {@link #length}, or up to {@link #MAX_ALLOCATE}. */
     long allocateLength(Rng r) {
         return r.percent(50) ? length(r) : up(r.between(1, Math.min(MAX_ALLOCATE, maxSize)));

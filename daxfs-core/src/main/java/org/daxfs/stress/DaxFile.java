@@ -1,5 +1,7 @@
 package org.daxfs.stress;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Set;
 import org.daxfs.FsException;
 import org.daxfs.format.Extent;
 import org.daxfs.fs.FileHandle;
+import org.daxfs.fs.MapMode;
 import org.daxfs.fs.OpenFlag;
 import org.daxfs.fs.Stat;
 
@@ -97,6 +100,16 @@ final class DaxFile implements TestedFile {
     @Override
     public void insertRange(long offset, long length) throws FsException {
         handle.insertRange(offset, length);
+    }
+
+    @Override
+    public MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException {
+        return handle.map(mode, offset, length, arena);
+    }
+
+    @Override
+    public void msync(long offset, long length) throws FsException {
+        handle.msync(offset, length);
     }
 
     @Override

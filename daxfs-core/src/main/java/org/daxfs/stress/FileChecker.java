@@ -23,6 +23,7 @@ final class FileChecker {
     private final SharedFile publishTo;
     private final int verifyEvery;
     private final OpLog log;
+    private final HeldMapping held = new HeldMapping();
     private final long[] counts = new long[Operations.TABLE.size()];
     private long opNumber;
 
@@ -63,9 +64,17 @@ final class FileChecker {
 
     /** Runs {@code budget} operations, or fewer if the run stops. */
     void run(long budget, RunControl control) throws StressFailure {
-        for (long i = 0; i < budget && !control.stopped(); i++) {
-            step(control);
-            control.operationDone();
+        try {
+            for (long i = 0; i < budget && !control.stopped(); i++) {
+                step(control);
+                control.operationDone();
+            }
+        } finally {
+            // The arenas of the mappings kept across operations belong to this thread: unmap them here.
+            held.close();
+            if (sharedReader != null) {
+                sharedReader.unmap();
+            }
         }
     }
 
@@ -79,7 +88,7 @@ final class FileChecker {
             op = new TruncateOp(rng.below(choices.maxSize + 1) & -choices.align, "(the file outgrew --max-size)");
         } else {
             type = mix.pick(rng);
-            op = type.generator().draw(new OpContext(rng, model, choices, opNumber, sharedReader));
+            op = type.generator().draw(new OpContext(rng, model, choices, opNumber, sharedReader, held));
         }
         log.add(opNumber, op);
         if (publishTo != null) {
@@ -87,6 +96,9 @@ final class FileChecker {
         }
         Outcome expected = op.expect(model);
         Outcome actual;
+        if (publishTo != null) {
+            publishTo.beginChange();
+        }
         try {
             actual = op.perform(file);
         } catch (FsException e) {
@@ -95,6 +107,10 @@ final class FileChecker {
             throw failure(e.mismatch(), null);
         } catch (RuntimeException e) {
             throw failure(Mismatch.of("DaxFS threw " + e), e);
+        } finally {
+            if (publishTo != null) {
+                publishTo.endChange();
+            }
         }
         log.answered(actual);
         if (control.tracing()) {

@@ -9,9 +9,11 @@ import org.daxfs.Errno;
 
 /**
  * What one file must hold, kept in memory: its bytes (sparse, in 4 KiB pages, so a file with data at 16
- * TiB costs a few pages), its size, the blocks it has allocated, its DAX flag, and whether its handle was
- * opened with APPEND. Every change follows Linux (ext4/XFS) semantics, errors included, since that is what
- * DaxFS promises; each method returns the {@link Outcome} the real call must give.
+ * TiB costs a few pages), its size, the blocks it has allocated, its DAX flag, whether its handle was
+ * opened with APPEND, and the one read-only mapping the checker may keep across operations (whether it is
+ * still live or a range operation revoked it). Every change follows Linux (ext4/XFS) semantics, errors
+ * included, since that is what DaxFS promises; each method returns the {@link Outcome} the real call must
+ * give.
  *
  * <p>Not thread safe: each model belongs to the one thread that drives its file.
  */
@@ -31,6 +33,14 @@ final class FileModel {
     private long size;
     private boolean dax;
     private boolean append;
+    private boolean handleWritable = true;
+    private boolean mappable = true;
+    /** The held mapping: none, live, or revoked (its next access throws). */
+    private Held held = Held.NONE;
+    private long heldOffset;
+    private long heldLength;
+
+    private enum Held { NONE, LIVE, REVOKED }
 
     FileModel(int fileId, String path) {
         this.fileId = fileId;
@@ -114,6 +124,8 @@ final class FileModel {
         if (newSize > MAX_FILE_SIZE) {
             return Outcome.failed(Errno.EFBIG);
         }
+        // Growing too: DaxFS revokes mappings of every page from the new size on, whatever the old one.
+        revoke(newSize, Long.MAX_VALUE);
         if (newSize <= size) {
             dropFrom(newSize);
             allocated.removeFrom(Math.ceilDiv(newSize, BLOCK));
@@ -163,6 +175,8 @@ final class FileModel {
         if (bad != null) {
             return Outcome.failed(bad);
         }
+        // The whole range is revoked, even at or past EOF where nothing else happens.
+        revoke(offset, offset + length);
         if (offset >= size) {
             return Outcome.ok();
         }
@@ -182,6 +196,7 @@ final class FileModel {
             return Outcome.failed(bad);
         }
         long end = offset + length;
+        revoke(offset, end);
         zero(offset, end);
         allocated.add(offset / BLOCK, Math.ceilDiv(end, BLOCK));
         if (!keepSize && end > size) {
@@ -202,6 +217,7 @@ final class FileModel {
         if (!aligned(offset, length) || offset + length >= size) {
             return Outcome.failed(Errno.EINVAL);
         }
+        revoke(offset, Long.MAX_VALUE);
         long from = offset / BLOCK;
         long blocks = length / BLOCK;
         pages.subMap(from, from + blocks).clear();
@@ -232,6 +248,8 @@ final class FileModel {
         if (offset >= size) {
             return Outcome.failed(Errno.EINVAL);
         }
+        // DaxFS checks the preallocation below after revoking, so a refused insert revokes too.
+        revoke(offset, Long.MAX_VALUE);
         long from = offset / BLOCK;
         long blocks = length / BLOCK;
         if (allocated.end() > from && allocated.end() + blocks > MAX_FILE_SIZE / BLOCK) {
@@ -253,6 +271,151 @@ final class FileModel {
     Outcome reopen(boolean withAppend, boolean withTruncate) {
         append = withAppend;
         return withTruncate ? truncate(0) : Outcome.ok();
+    }
+
+    // ---- mappings, as FileHandle.map and msync do them ----------------------------------------------
+
+    /**
+     * Whether files can be mapped at all: DaxFS maps them only on a direct-access device, and fails with
+     * EOPNOTSUPP elsewhere.
+     */
+    void mappable(boolean on) {
+        mappable = on;
+    }
+
+    boolean mappable() {
+        return mappable;
+    }
+
+    /** The handle is open for reading only, as the readers' handles of the shared file are: writable mappings get EACCES. */
+    void handleReadOnly() {
+        handleWritable = false;
+    }
+
+    /**
+     * mmap's checks, in DaxFS's order: EACCES if the handle's access does not allow the mapping; EINVAL for
+     * a negative offset, a length of 0 or less or an end past Long.MAX_VALUE; EOPNOTSUPP without direct
+     * access; ENXIO if the range reaches past EOF (a mapping never extends the file). Null if it may be made.
+     */
+    private Errno mapError(long offset, long length, boolean writable) {
+        if (writable && !handleWritable) {
+            return Errno.EACCES;
+        }
+        if (offset < 0 || length <= 0 || offset + length < 0) {
+            return Errno.EINVAL;
+        }
+        if (!mappable) {
+            return Errno.EOPNOTSUPP;
+        }
+        if (offset + length > size) {
+            return Errno.ENXIO;
+        }
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the checker maps at most 2 GiB at once, not " + length);
+        }
+        return null;
+    }
+
+    /** A read-only mapping of the range, copied out and unmapped: its bytes, zeros in holes; allocates nothing. */
+    Outcome mapRead(long offset, long length) {
+        Errno bad = mapError(offset, length, false);
+        if (bad != null) {
+            return Outcome.failed(bad);
+        }
+        return Outcome.read(length, bytes(offset, (int) length));
+    }
+
+    /**
+     * A writable mapping of {@code [offset, offset+length)} with {@code data} stored through it at file
+     * offset {@code at} (inside the range), then unmapped: mapping allocates every block of the pages the
+     * range touches first (holes and preallocated blocks are zeroed), so whole blocks become allocated even
+     * where the range covers a few bytes of them; the size never changes.
+     *
+     * @return the number of bytes stored, or the mapping's error (nothing changes then)
+     */
+    Outcome mapWrite(long offset, long length, long at, byte[] data) {
+        Errno bad = mapError(offset, length, true);
+        if (bad != null) {
+            return Outcome.failed(bad);
+        }
+        if (at < offset || at + data.length > offset + length) {
+            throw new IllegalArgumentException("stores at " + Ranges.of(at, data.length) + " outside the mapping "
+                    + Ranges.of(offset, length));
+        }
+        allocated.add(offset / BLOCK, Math.ceilDiv(offset + length, BLOCK));
+        put(at, data, data.length);
+        return Outcome.ok(data.length);
+    }
+
+    /**
+     * Replaces the held mapping (unmapping the one held before, if any) by a read-only mapping of the range.
+     *
+     * @return its bytes now, or the mapping's error (nothing is held then)
+     */
+    Outcome hold(long offset, long length) {
+        held = Held.NONE;
+        Outcome o = mapRead(offset, length);
+        if (o.succeeded()) {
+            held = Held.LIVE;
+            heldOffset = offset;
+            heldLength = length;
+        }
+        return o;
+    }
+
+    /** Whether a mapping is held, live or revoked (the checker has not touched it since it was revoked). */
+    boolean holding() {
+        return held != Held.NONE;
+    }
+
+    long heldOffset() {
+        return heldOffset;
+    }
+
+    long heldLength() {
+        return heldLength;
+    }
+
+    /**
+     * Reads {@code n} bytes at {@code at} into the held mapping: the file's bytes now (writes through the
+     * handle or through other mappings show up in it, holes filled since included), or, if a range
+     * operation revoked it, {@link Outcome#revoked()}, after which the checker drops it.
+     */
+    Outcome readHeld(long at, int n) {
+        if (held == Held.NONE || at < 0 || n <= 0 || at + n > heldLength) {
+            throw new IllegalArgumentException("no held mapping of " + Ranges.of(at, n) + " (holding " + held + " "
+                    + Ranges.of(heldOffset, heldLength) + ")");
+        }
+        if (held == Held.REVOKED) {
+            held = Held.NONE;
+            return Outcome.revoked();
+        }
+        return Outcome.read(n, bytes(heldOffset + at, n));
+    }
+
+    /** Unmounting revokes every mapping. */
+    Outcome unmounted() {
+        revoke(0, Long.MAX_VALUE);
+        return Outcome.ok();
+    }
+
+    /**
+     * What DaxFS does before a range operation takes blocks of {@code [fromByte, toByte)} away or moves
+     * them ({@code toByte} Long.MAX_VALUE: to the end): it revokes every mapping of a page overlapping the
+     * range, in whole 4 KiB pages (a few bytes of a page revoke the mappings of all of it), even where no
+     * block goes.
+     */
+    private void revoke(long fromByte, long toByte) {
+        if (held != Held.LIVE) {
+            return;
+        }
+        long from = fromByte / BLOCK;
+        long to = toByte >= Long.MAX_VALUE - BLOCK ? Long.MAX_VALUE / BLOCK : Math.ceilDiv(toByte, BLOCK);
+        long first = heldOffset / BLOCK;
+        long end = Math.ceilDiv(heldOffset + heldLength, BLOCK);
+        if (first < to && from < end) {
+            held = Held.REVOKED;
+        }
     }
 
     // ---- contents ------------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ public enum Mode {
     MULTI,
     /**
      * One thread (the disruptor) truncates, preallocates, rewrites and flips the DAX flag of a shared
-     * file; the others read it (accepting old, new or zero bytes, never foreign ones) between operations on
-     * files of their own, whose writes reuse the blocks the disruptor frees.
+     * file; the others read it, through their handles and through mappings the disruptor revokes under them
+     * (accepting old, new or zero bytes, never foreign ones), between operations on files of their own, whose
+     * writes reuse the blocks the disruptor frees.
      */
     DISRUPT;
 

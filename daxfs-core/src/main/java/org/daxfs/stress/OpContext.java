@@ -10,6 +10,8 @@ package org.daxfs.stress;
  * @param choices how parameters are drawn
  * @param opNumber the number of the operation being drawn, from 1
  * @param shared the shared file of disrupt mode as this thread reads it, or null
+ * @param held the mapping of the thread's own file that it keeps across operations (the model says whether
+ *     one is held, and where)
  */
-record OpContext(Rng rng, FileModel model, Choices choices, long opNumber, SharedReader shared) {
+record OpContext(Rng rng, FileModel model, Choices choices, long opNumber, SharedReader shared, HeldMapping held) {
 }

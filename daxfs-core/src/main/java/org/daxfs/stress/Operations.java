@@ -10,12 +10,19 @@ import java.util.Set;
 /**
  * The table of operation types: one row per kind, with its name, weights, modes and generator.
  *
- * <p>Adding an operation (mapped reads and writes, say) is one class
- * and one row: the class draws its parameters (from {@link Choices}, with the cases Linux rejects now and
- * then), applies itself to the {@link FileModel} (which gains the operation's Linux semantics, errors
- * included) and to the {@link TestedFile} (which gains the engine call, forwarded by {@link DaxFile}), and
- * says whether it changes the allocation. A range operation that removes blocks also belongs in the
- * disruptor's weights, and its readers then check old-or-new-or-zero as {@link SharedReadOp} does.
+ * <p>Adding an operation (copy_file_range, say) is one class and one row: the class draws its parameters
+ * (from {@link Choices}, with the cases Linux rejects now and then), applies itself to the
+ * {@link FileModel} (which gains the operation's Linux semantics, errors included) and to the
+ * {@link TestedFile} (which gains the engine call, forwarded by {@link DaxFile}), and says whether it
+ * changes the allocation. A range operation that removes blocks also belongs in the disruptor's weights,
+ * and its readers then check old-or-new-or-zero as {@link SharedReadOp} does; if it takes blocks away, the
+ * model also revokes the mappings over them ({@link FileModel#hold}).
+ *
+ * <p>The operations: read, write and append; reads and writes through zero-copy mappings (map-read, which
+ * also keeps a mapping across operations and reads through it later, map-write); truncate; the fallocate
+ * modes (allocate with and without KEEP_SIZE, punch hole, zero range with and without KEEP_SIZE, collapse
+ * range, insert range); fsync and fdatasync; reopen; remount; DAX flag flips; and in disrupt mode the
+ * readers' shared-read, through the handle or through mappings.
  */
 public final class Operations {
     private static final Set<Mode> ALL = EnumSet.allOf(Mode.class);
@@ -28,6 +35,8 @@ public final class Operations {
             new OperationType("read", 200, 100, ALL, ReadOp::draw),
             new OperationType("write", 200, 250, ALL, WriteOp::draw),
             new OperationType("append", 50, 50, ALL, AppendOp::draw),
+            new OperationType("map-read", 60, 0, ALL, MapReadOp::draw),
+            new OperationType("map-write", 60, 0, ALL, MapWriteOp::draw),
             new OperationType("truncate", 80, 250, ALL, TruncateOp::draw),
             new OperationType("allocate", 40, 100, ALL, FallocateOp.drawer(FallocateOp.Mode.ALLOCATE)),
             new OperationType("allocate-keep-size", 40, 100, ALL, FallocateOp.drawer(FallocateOp.Mode.ALLOCATE_KEEP_SIZE)),

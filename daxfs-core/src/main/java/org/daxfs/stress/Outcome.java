@@ -5,8 +5,9 @@ import org.daxfs.FsException;
 
 /**
  * What one operation answered, or must answer: an errno, or success with a number (bytes read or written,
- * -1 at end of file, a flag) and for reads the bytes. The model's outcome and DaxFS's are compared field by
- * field by {@link Comparison}.
+ * -1 at end of file, a flag) and for reads the bytes; or, for an access through a mapping that a range
+ * operation took away, {@link #revoked()}. The model's outcome and DaxFS's are compared field by field by
+ * {@link Comparison}.
  *
  * @param errno the error, or null for success
  * @param value the number the call returned (0 where it returns nothing)
@@ -15,6 +16,9 @@ import org.daxfs.FsException;
  */
 record Outcome(Errno errno, long value, byte[] data, String detail) {
     private static final Outcome OK = new Outcome(null, 0, null, null);
+    /** The value of {@link #revoked()}: no count a call returns is this. */
+    private static final long REVOKED_VALUE = Long.MIN_VALUE;
+    private static final Outcome REVOKED = new Outcome(null, REVOKED_VALUE, null, null);
 
     static Outcome ok() {
         return OK;
@@ -27,6 +31,11 @@ record Outcome(Errno errno, long value, byte[] data, String detail) {
     /** A read: {@code count} bytes (or -1 at end of file) and the bytes themselves. */
     static Outcome read(long count, byte[] data) {
         return new Outcome(null, count, data, null);
+    }
+
+    /** An access through a mapping threw IllegalStateException: the mapping was revoked. */
+    static Outcome revoked() {
+        return REVOKED;
     }
 
     static Outcome failed(Errno errno) {
@@ -46,6 +55,9 @@ record Outcome(Errno errno, long value, byte[] data, String detail) {
     public String toString() {
         if (errno != null) {
             return errno.name();
+        }
+        if (value == REVOKED_VALUE) {
+            return "revoked";
         }
         if (data != null) {
             return value < 0 ? "EOF" : value + " bytes";

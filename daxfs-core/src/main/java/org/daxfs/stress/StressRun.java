@@ -152,6 +152,7 @@ public final class StressRun {
             boolean disruptor = options.mode() == Mode.DISRUPT && i == 0;
             String path = disruptor ? SHARED : DIR + "/file" + fileId;
             FileModel model = new FileModel(fileId, path);
+            model.mappable(device.isDirectAccess());
             TestedFile file = wrap.apply(DaxFile.open(mount, path));
             if (disruptor) {
                 shared = new SharedFile(fileId, path);

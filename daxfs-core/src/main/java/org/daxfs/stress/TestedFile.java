@@ -1,9 +1,12 @@
 package org.daxfs.stress;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.daxfs.FsException;
 import org.daxfs.format.Extent;
+import org.daxfs.fs.MapMode;
 import org.daxfs.fs.Stat;
 
 /**
@@ -42,6 +45,16 @@ interface TestedFile {
 
     /** fallocate FALLOC_FL_INSERT_RANGE. */
     void insertRange(long offset, long length) throws FsException;
+
+    /**
+     * mmap of {@code [offset, offset+length)} (FileHandle.map): the bytes as a segment, valid until
+     * {@code arena} closes or a range operation over them revokes it (then any access throws
+     * IllegalStateException).
+     */
+    MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException;
+
+    /** msync(2) MS_SYNC of {@code [offset, offset+length)}: stores through mappings there become durable. */
+    void msync(long offset, long length) throws FsException;
 
     void fsync() throws FsException;
 

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import org.daxfs.FsException;
 import org.daxfs.device.Device;
+import org.daxfs.fs.MapMode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,14 +25,18 @@ import org.junit.jupiter.api.Test;
  */
 class CheckerSelfTest {
     /**
-     * Without the range operations, so the seeded sequences these tests count on stay as they were; and
-     * collapse and insert range move data to other offsets, where a lost write's bytes are not missed at
-     * the offset it wrote.
+     * Without the range operations and the mapped reads and writes, so the seeded sequences these tests
+     * count on stay as they were; and collapse and insert range move data to other offsets, where a lost
+     * write's bytes are not missed at the offset it wrote.
      */
     private static final StressOptions SINGLE = StressOptions.defaults().withSeed(77).withOps(3000)
             .withMix(new java.util.TreeMap<>(java.util.Map.of("punch-hole", 0, "zero-range", 0, "zero-range-keep-size", 0,
-                    "collapse-range", 0, "insert-range", 0)));
-    private static final String NO_RANGES = " --ops-mix collapse-range=0,insert-range=0,punch-hole=0,zero-range=0,zero-range-keep-size=0";
+                    "collapse-range", 0, "insert-range", 0, "map-read", 0, "map-write", 0)));
+    private static final String NO_RANGES = " --ops-mix collapse-range=0,insert-range=0,map-read=0,map-write=0,punch-hole=0,"
+            + "zero-range=0,zero-range-keep-size=0";
+    /** Without the mapped reads and writes, so the seeded sequences these tests count on stay as they were. */
+    private static final java.util.Map<String, Integer> NO_MAPS = new java.util.TreeMap<>(java.util.Map.of("map-read", 0,
+            "map-write", 0));
 
     @Test
     void aWriteWhoseDataIsLostIsCaughtAndTheReportNamesIt() throws Exception {
@@ -172,7 +180,7 @@ class CheckerSelfTest {
 
     @Test
     void aDroppedWriteInOneOfManyThreadsStopsTheRun() throws Exception {
-        StressOptions options = StressOptions.defaults().withSeed(5).withMode(Mode.MULTI, 3).withOps(30_000);
+        StressOptions options = StressOptions.defaults().withSeed(5).withMode(Mode.MULTI, 3).withOps(30_000).withMix(NO_MAPS);
         FailureReport f = failingRun(options, StressListener.none(), file -> !file.path().endsWith("/file2") ? file
                 : new ForwardingFile(file) {
                     private int writes;
@@ -189,7 +197,78 @@ class CheckerSelfTest {
                 });
         assertEquals(1, f.thread(), f.format());
         assertEquals("/stress/file2", f.path());
-        assertTrue(f.replay().endsWith("--seed 5 --ops 30000 --mode multi --threads 3"), f.replay());
+        assertTrue(f.replay().endsWith("--seed 5 --ops 30000 --mode multi --threads 3 --ops-mix map-read=0,map-write=0"),
+                f.replay());
+    }
+
+    @Test
+    void storesThroughAWritableMappingThatNeverReachTheFileAreCaught() throws Exception {
+        StressOptions options = SINGLE.withMix(new java.util.TreeMap<>(java.util.Map.of("punch-hole", 0, "zero-range", 0,
+                "zero-range-keep-size", 0, "collapse-range", 0, "insert-range", 0, "map-write", 300))).withVerifyEvery(10);
+        Trace trace = new Trace();
+        long[] dropped = new long[1];
+        FailureReport f = failingRun(options, trace, file -> new ForwardingFile(file) {
+            @Override
+            public MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException {
+                MemorySegment real = inner.map(mode, offset, length, arena);
+                if (mode == MapMode.READ_ONLY || dropped[0] != 0 || length < 16) {
+                    return real;
+                }
+                // The pages are allocated as asked; the stores land in memory of their own.
+                dropped[0] = trace.count(0) + 1;
+                return arena.allocate(length);
+            }
+        });
+        assertTrue(dropped[0] > 0);
+        assertTrue(trace.lines.get(0).get((int) dropped[0] - 1).startsWith("#" + dropped[0] + " map-write "), f.format());
+        assertTrue(f.opNumber() >= dropped[0] && f.opNumber() <= dropped[0] + 10, f.format());
+        assertTrue(f.headline().startsWith("MISCOMPARE at op #" + f.opNumber()), f.format());
+        assertTrue(f.differences().getFirst().note().startsWith("expected data op #" + dropped[0] + " wrote for this offset"),
+                f.format());
+    }
+
+    @Test
+    void aHeldMappingThatIsNeverRevokedIsCaught() throws Exception {
+        StressOptions options = StressOptions.defaults().withSeed(77).withOps(3000);
+        FailureReport f = failingRun(options, new Trace(), file -> new ForwardingFile(file) {
+            @Override
+            public MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException {
+                MemorySegment real = inner.map(mode, offset, length, arena);
+                if (mode != MapMode.READ_ONLY) {
+                    return real;
+                }
+                // A snapshot: right when it is made, but never revoked and blind to later writes.
+                return arena.allocate(length).copyFrom(real);
+            }
+        });
+        assertTrue(f.operation().matches("#\\d+ map-read .* through the held mapping -> .*"), f.format());
+    }
+
+    @Test
+    void foreignBytesInAMappedSharedReadAreCaught() throws Exception {
+        StressOptions options = StressOptions.defaults().withSeed(21).withMode(Mode.DISRUPT, 3).withOps(20_000);
+        boolean[] done = new boolean[1];
+        FailureReport f = failingRun(options, StressListener.none(), file -> !file.path().equals("/stress/shared") ? file
+                : new ForwardingFile(file) {
+                    @Override
+                    public MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException {
+                        MemorySegment real = inner.map(mode, offset, length, arena);
+                        synchronized (done) {
+                            long w = real.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                            if (done[0] || w == 0 || length < 8) {
+                                return real;
+                            }
+                            done[0] = true;
+                        }
+                        MemorySegment copy = arena.allocate(length, 8).copyFrom(real);
+                        copy.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0,
+                                Pattern.word(3, 1, offset >>> 3));
+                        return copy;
+                    }
+                });
+        assertEquals("foreign bytes in the shared file", f.problem(), f.format());
+        assertTrue(f.operation().matches("#\\d+ shared-read mapped .*"), f.format());
+        assertTrue(f.differences().getFirst().note().endsWith("found data op #1 wrote for this offset of file 3"), f.format());
     }
 
     @Test
@@ -255,7 +334,7 @@ class CheckerSelfTest {
 
     /** A disrupt run in which one shared read (by a reader, of a word the disruptor wrote) gets another word. */
     private static FailureReport disruptWithInjectedWord(Injection injection) throws Exception {
-        StressOptions options = StressOptions.defaults().withSeed(21).withMode(Mode.DISRUPT, 3).withOps(20_000);
+        StressOptions options = StressOptions.defaults().withSeed(21).withMode(Mode.DISRUPT, 3).withOps(20_000).withMix(NO_MAPS);
         boolean[] done = new boolean[1];
         return failingRun(options, StressListener.none(), file -> !file.path().equals("/stress/shared") ? file
                 : new ForwardingFile(file) {

@@ -164,4 +164,101 @@ class FileModelTest {
         assertEquals(Errno.EFBIG, m.insertRange(0, BLOCK).errno());
         assertEquals(BLOCK, m.size());
     }
+
+    @Test
+    void mappingsNeverExtendTheFileAndRejectWhatMmapRejects() {
+        assertEquals(Errno.ENXIO, m.mapRead(0, 1).errno(), "an empty file has nothing to map");
+        m.write(0, filled(3 * BLOCK, 4), false);
+        assertEquals(Errno.EINVAL, m.mapRead(-1, 10).errno());
+        assertEquals(Errno.EINVAL, m.mapRead(Long.MIN_VALUE, 10).errno());
+        assertEquals(Errno.EINVAL, m.mapRead(0, 0).errno());
+        assertEquals(Errno.EINVAL, m.mapRead(0, -1).errno());
+        assertEquals(Errno.EINVAL, m.mapRead(Long.MAX_VALUE - 10, 2 * BLOCK).errno(), "an end past Long.MAX_VALUE");
+        assertEquals(Errno.EINVAL, m.mapRead(5 * BLOCK, 0).errno(), "EINVAL before ENXIO");
+        assertEquals(Errno.ENXIO, m.mapRead(3 * BLOCK - 1, 2).errno());
+        assertEquals(Errno.ENXIO, m.mapWrite(3 * BLOCK, 1, 3 * BLOCK, new byte[0]).errno());
+        Outcome r = m.mapRead(3 * BLOCK - 5, 5);
+        assertEquals(5, r.value());
+        assertArrayEquals(filled(5, 4), r.data());
+        assertEquals(Errno.ENXIO, m.hold(0, 3 * BLOCK + 1).errno());
+        assertEquals(false, m.holding(), "a failed mapping holds nothing");
+        assertEquals(3 * BLOCK, m.size());
+        assertEquals("[0,3)", m.allocated().toString());
+    }
+
+    @Test
+    void writableMappingsNeedAWritableHandleAndADirectAccessDevice() {
+        m.write(0, filled(BLOCK, 4), false);
+        m.handleReadOnly();
+        assertEquals(Errno.EACCES, m.mapWrite(0, 10, 0, filled(10, 1)).errno());
+        assertEquals(Errno.EACCES, m.mapWrite(-1, 0, 0, new byte[0]).errno(), "EACCES before EINVAL");
+        assertEquals(10, m.mapRead(0, 10).value(), "reading needs no more than a readable handle");
+        m.mappable(false);
+        assertEquals(Errno.EOPNOTSUPP, m.mapRead(0, 10).errno());
+        assertEquals(Errno.EINVAL, m.mapRead(0, 0).errno(), "EINVAL before EOPNOTSUPP");
+        assertArrayEquals(filled(10, 4), m.read(0, 10).data());
+    }
+
+    @Test
+    void aWritableMappingAllocatesWholeBlocksOfItsPagesAndKeepsTheSize() {
+        m.truncate(6000);
+        m.allocate(0, 10, true);
+        byte[] stored = filled(10, 9);
+        assertEquals(Outcome.ok(10), m.mapWrite(5000, 1000, 5500, stored));
+        assertEquals(6000, m.size());
+        assertEquals("[0,2)", m.allocated().toString(), "block 1 whole, for 1000 bytes of it");
+        assertArrayEquals(new byte[500], m.read(5000, 500).data());
+        assertArrayEquals(stored, m.read(5500, 10).data());
+        assertEquals(Outcome.ok(0), m.mapWrite(100, 1, 100, new byte[0]), "mapped, nothing stored");
+        assertArrayEquals(new byte[10], m.read(0, 10).data());
+    }
+
+    @Test
+    void theHeldMappingShowsWritesAndIsRevokedByRangeOperationsOverItsPages() {
+        m.truncate(8 * BLOCK);
+        assertEquals(BLOCK + 100, m.hold(5000, BLOCK + 100).value());
+        assertEquals(5000, m.heldOffset());
+        // Pages [1, 3): the mapping covers bytes [5000, 9196).
+        m.write(6000, filled(3, 7), false);
+        m.mapWrite(8 * BLOCK - 10, 10, 8 * BLOCK - 10, filled(10, 8));
+        assertArrayEquals(filled(3, 7), m.readHeld(1000, 3).data(), "a write into a hole shows up");
+        m.punchHole(3 * BLOCK, BLOCK);
+        m.punchHole(0, BLOCK);
+        m.zeroRange(6 * BLOCK, 1, true);
+        m.collapseRange(4 * BLOCK, BLOCK);
+        m.insertRange(4 * BLOCK, BLOCK);
+        m.truncate(9 * BLOCK);
+        assertEquals(3, m.readHeld(1000, 3).value(), "nothing touched pages 1 and 2");
+        m.punchHole(3 * BLOCK - 1, 1);
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1), "one byte of page 2 revokes it");
+        assertEquals(false, m.holding(), "dropped once found revoked");
+
+        m.hold(5000, 10);
+        m.truncate(BLOCK + 1);
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1), "truncate revokes from the page of the new size");
+        m.truncate(2 * BLOCK + 100);
+        m.hold(2 * BLOCK, 100);
+        m.truncate(2 * BLOCK + 200);
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1), "growing too, within the page");
+        m.hold(BLOCK, 10);
+        assertEquals(Errno.EINVAL, m.punchHole(0, 0).errno());
+        assertEquals(Errno.EINVAL, m.collapseRange(0, 100).errno());
+        assertEquals(10, m.readHeld(0, 10).value(), "a refused call revokes nothing");
+        m.insertRange(BLOCK, BLOCK);
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1));
+        m.hold(0, 10);
+        m.allocate(MAX_FILE_SIZE - BLOCK, BLOCK, true);
+        assertEquals(Errno.EFBIG, m.insertRange(0, BLOCK).errno());
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1), "DaxFS revokes before refusing to move preallocation");
+        m.hold(0, 10);
+        m.reopen(false, true);
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1), "O_TRUNC");
+        m.write(0, filled(10, 1), false);
+        m.hold(0, 10);
+        m.reopen(true, false);
+        m.setDax(true);
+        assertEquals(10, m.readHeld(0, 10).value(), "closing the handle or flipping DAX revokes nothing");
+        m.unmounted();
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1));
+    }
 }

@@ -1,9 +1,12 @@
 package org.daxfs.stress;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.daxfs.FsException;
 import org.daxfs.format.Extent;
+import org.daxfs.fs.MapMode;
 import org.daxfs.fs.Stat;
 
 /** A {@link TestedFile} that passes every call on; tests override one call to break it on purpose. */
@@ -62,6 +65,16 @@ class ForwardingFile implements TestedFile {
     @Override
     public void insertRange(long offset, long length) throws FsException {
         inner.insertRange(offset, length);
+    }
+
+    @Override
+    public MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException {
+        return inner.map(mode, offset, length, arena);
+    }
+
+    @Override
+    public void msync(long offset, long length) throws FsException {
+        inner.msync(offset, length);
     }
 
     @Override

@@ -36,6 +36,28 @@ class ReplayTest {
         assertNotEquals(first.get(0).getFirst(), trace(o.withSeed(4243)).get(0).getFirst());
     }
 
+    /**
+     * With mapped reads and writes weighted up: the held mapping's reads, revocations included, and the
+     * readers' mapped reads of the shared file replay too.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void theSameSeedGivesTheSameMappedOperations(Mode mode) throws Exception {
+        StressOptions o = options(mode).withMix(new java.util.TreeMap<>(Map.of("map-read", 500, "map-write", 500)));
+        Map<Integer, List<String>> first = trace(o);
+        assertSameOperations(first, trace(o));
+        List<String> lines = first.values().stream().flatMap(List::stream).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-write .* -> \\d+")), "a map-write stored");
+        assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-read .* -> ENXIO")), "a map-read past EOF");
+        assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-read .* through the held mapping -> \\d+ bytes")),
+                "a read through the held mapping");
+        assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-read .* through the held mapping -> revoked")),
+                "a held mapping found revoked");
+        if (mode == Mode.DISRUPT) {
+            assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ shared-read mapped .*")), "a mapped shared read");
+        }
+    }
+
     @Test
     void fewerOperationsReplayAPrefix() throws Exception {
         assertSameOperations(trace(options(Mode.SINGLE)), trace(options(Mode.SINGLE).withOps(400)));
