@@ -96,9 +96,6 @@ final class FileChecker {
         }
         Outcome expected = op.expect(model);
         Outcome actual;
-        if (publishTo != null) {
-            publishTo.beginChange();
-        }
         try {
             actual = op.perform(file);
         } catch (FsException e) {
@@ -107,10 +104,6 @@ final class FileChecker {
             throw failure(e.mismatch(), null);
         } catch (RuntimeException e) {
             throw failure(Mismatch.of("DaxFS threw " + e), e);
-        } finally {
-            if (publishTo != null) {
-                publishTo.endChange();
-            }
         }
         log.answered(actual);
         if (control.tracing()) {

@@ -20,8 +20,7 @@ import org.daxfs.FsException;
  * reads that. The disruptor's truncates, punches and
  * zeroing revoke such mappings at any moment: an access that throws IllegalStateException is expected (the
  * words read before it must still pass), and the reader maps the range again and goes on; a mapping past
- * EOF fails with ENXIO when the file shrank meanwhile, which is expected too. (For now mapping and
- * unmapping wait for the disruptor's operation in flight: see {@link SharedFile#MAPS_WAIT_FOR_DISRUPTOR}.)
+ * EOF fails with ENXIO when the file shrank meanwhile, which is expected too.
  */
 final class SharedReadOp implements Operation {
     /** Attempts at mapping and reading a range that keeps being revoked before the reader gives up on it. */

@@ -19,21 +19,11 @@ record SharedReader(SharedFile shared, TestedFile file, Choices choices, HeldMap
 
     /** Unmaps what {@link #mapping} holds, then maps {@code [offset, offset+length)} of the shared file there. */
     void remap(long offset, long length) throws FsException {
-        shared.beginMapping();
-        try {
-            mapping.replace(file, offset, length);
-        } finally {
-            shared.endMapping();
-        }
+        mapping.replace(file, offset, length);
     }
 
     /** Unmaps what {@link #mapping} holds, if anything. */
     void unmap() {
-        shared.beginMapping();
-        try {
-            mapping.close();
-        } finally {
-            shared.endMapping();
-        }
+        mapping.close();
     }
 }
