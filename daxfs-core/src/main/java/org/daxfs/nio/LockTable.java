@@ -41,12 +41,7 @@ final class LockTable {
         @Override
         public void release() throws IOException {
             if (!channel().isOpen()) {
-                synchronized (LockTable.this) {
-                    if (released) {
-                        return;
-                    }
-                }
-                throw new ClosedChannelException();
+                throw new ClosedChannelException(); // as the JDK's locks, released or not
             }
             remove(this);
         }
