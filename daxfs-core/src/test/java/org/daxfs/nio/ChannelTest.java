@@ -237,7 +237,8 @@ class ChannelTest {
     @Test
     void locks() throws IOException {
         Path f = Files.write(p("/f"), new byte[100]);
-        try (FileChannel a = FileChannel.open(f, READ, WRITE); FileChannel b = FileChannel.open(f, READ, WRITE)) {
+        FileChannel a = FileChannel.open(f, READ, WRITE);
+        try (FileChannel b = FileChannel.open(f, READ, WRITE)) {
             FileLock whole = a.lock();
             assertTrue(whole.isValid());
             assertFalse(whole.isShared());
@@ -261,6 +262,8 @@ class ChannelTest {
             b.lock(0, 10, false).release();
             assertThrows(IllegalArgumentException.class, () -> b.lock(-1, 10, false));
             assertThrows(IllegalArgumentException.class, () -> b.lock(Long.MAX_VALUE, 10, false));
+        } finally {
+            a.close();
         }
         try (FileChannel ro = FileChannel.open(f, READ); FileChannel wo = FileChannel.open(f, WRITE)) {
             assertThrows(NonWritableChannelException.class, () -> ro.lock(0, 1, false));
@@ -270,9 +273,9 @@ class ChannelTest {
         }
         // locks of another file do not conflict
         Path g = Files.createFile(p("/g"));
-        try (FileChannel a = FileChannel.open(f, WRITE); FileChannel b = FileChannel.open(g, WRITE)) {
-            a.lock();
-            b.lock();
+        try (FileChannel onF = FileChannel.open(f, WRITE); FileChannel onG = FileChannel.open(g, WRITE)) {
+            onF.lock();
+            onG.lock();
         }
     }
 
