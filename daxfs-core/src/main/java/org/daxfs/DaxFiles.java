@@ -49,9 +49,7 @@ public final class DaxFiles {
 
     /** As {@link #punchHole(FileChannel, long, long)}, on the file at {@code path}. */
     public static void punchHole(Path path, long offset, long length) throws IOException {
-        try (DaxFileChannel ch = openForWriting(path)) {
-            ch.punchHole(offset, length);
-        }
+        withChannel(path, ch -> ch.punchHole(offset, length));
     }
 
     /**
@@ -63,9 +61,7 @@ public final class DaxFiles {
     }
 
     public static void zeroRange(Path path, long offset, long length, boolean keepSize) throws IOException {
-        try (DaxFileChannel ch = openForWriting(path)) {
-            ch.zeroRange(offset, length, keepSize);
-        }
+        withChannel(path, ch -> ch.zeroRange(offset, length, keepSize));
     }
 
     /**
@@ -77,9 +73,7 @@ public final class DaxFiles {
     }
 
     public static void collapseRange(Path path, long offset, long length) throws IOException {
-        try (DaxFileChannel ch = openForWriting(path)) {
-            ch.collapseRange(offset, length);
-        }
+        withChannel(path, ch -> ch.collapseRange(offset, length));
     }
 
     /**
@@ -91,9 +85,7 @@ public final class DaxFiles {
     }
 
     public static void insertRange(Path path, long offset, long length) throws IOException {
-        try (DaxFileChannel ch = openForWriting(path)) {
-            ch.insertRange(offset, length);
-        }
+        withChannel(path, ch -> ch.insertRange(offset, length));
     }
 
     /**
@@ -105,9 +97,7 @@ public final class DaxFiles {
     }
 
     public static void allocate(Path path, long offset, long length, boolean keepSize) throws IOException {
-        try (DaxFileChannel ch = openForWriting(path)) {
-            ch.allocate(offset, length, keepSize);
-        }
+        withChannel(path, ch -> ch.allocate(offset, length, keepSize));
     }
 
     /** True if the file's DAX flag is set. */
@@ -160,4 +150,18 @@ public final class DaxFiles {
         checkProvider(path);
         return (DaxFileChannel) FileChannel.open(path, StandardOpenOption.WRITE);
     }
+
+    /** Work on a channel of ours. */
+    @FunctionalInterface
+    private interface ChannelWork {
+        void run(DaxFileChannel channel) throws IOException;
+    }
+
+    /** Opens the file at {@code path} for writing, runs {@code work} on it, closes it. */
+    private static void withChannel(Path path, ChannelWork work) throws IOException {
+        try (DaxFileChannel ch = openForWriting(path)) {
+            work.run(ch);
+        }
+    }
+
 }
