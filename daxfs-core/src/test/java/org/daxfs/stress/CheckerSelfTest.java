@@ -253,14 +253,20 @@ class CheckerSelfTest {
                     @Override
                     public MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException {
                         MemorySegment real = inner.map(mode, offset, length, arena);
+                        MemorySegment copy;
                         synchronized (done) {
-                            long w = real.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                            if (done[0] || w == 0 || length < 8) {
+                            try {
+                                // The disruptor may revoke the mapping at any moment: then it stays as it is.
+                                long w = real.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                                if (done[0] || w == 0 || length < 8) {
+                                    return real;
+                                }
+                                copy = arena.allocate(length, 8).copyFrom(real);
+                            } catch (IllegalStateException revoked) {
                                 return real;
                             }
                             done[0] = true;
                         }
-                        MemorySegment copy = arena.allocate(length, 8).copyFrom(real);
                         copy.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0,
                                 Pattern.word(3, 1, offset >>> 3));
                         return copy;
