@@ -1,0 +1,243 @@
+package org.daxfs.fuse;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.daxfs.FsException;
+
+/**
+ * The session loop: reads requests from {@code /dev/fuse}, hands them to a small pool of worker threads, and
+ * writes their replies back.
+ *
+ * <p>One reader thread reads each request into a buffer of {@code max_write} plus a page (the kernel refuses a
+ * smaller one) taken from a pool, so a WRITE's data is handed to the engine where the kernel put it; a worker
+ * decodes the request, runs it through the {@link Handler} and writes the reply from its own buffer (a READ's
+ * data is read straight into it). Errors become negative errnos in the reply: an {@link FsException} its
+ * errno, a {@link FuseError} its own, anything else EIO, so no request is left without an answer. A request
+ * the handler defers (a blocking lock) is answered later through {@link #reply}.
+ *
+ * <p>The loop ends when a read fails with ENODEV: the file system was unmounted (or the connection aborted).
+ * Reads failing with ENOENT (a request interrupted before it was read), EINTR or EAGAIN are retried.
+ *
+ * <p>Locking: the pools are blocking queues; replies are single write(2) calls, which the kernel takes whole
+ * from any thread. The handler's locks are the engine's.
+ */
+final class FuseSession {
+    /** A handler's answer: no reply at all (FORGET, INTERRUPT). */
+    static final int NO_REPLY = -1;
+    /** A handler's answer: the reply will be sent later through {@link #reply}. */
+    static final int DEFERRED = -2;
+
+    /** Runs one request. */
+    interface Handler {
+        /**
+         * Handles the request in {@code msg} (the whole message, header included) and encodes the reply body
+         * into {@code out}.
+         *
+         * @return the length of the reply body, or {@link #NO_REPLY} or {@link #DEFERRED}
+         */
+        int handle(FuseCodec.InHeader header, MemorySegment msg, MemorySegment out) throws FsException;
+    }
+
+    private final int fd;
+    private final Handler handler;
+    private final int workers;
+    private final int bufferSize;
+    private final Consumer<String> log;
+    private final boolean debug;
+    private final Arena arena = Arena.ofShared();
+    private final BlockingQueue<MemorySegment> free;
+    private final BlockingQueue<Message> work;
+    private final List<Thread> threads = new ArrayList<>();
+    private final CompletableFuture<Void> initialized = new CompletableFuture<>();
+    private final CompletableFuture<Void> exited = new CompletableFuture<>();
+    /** A request read into a pooled buffer. */
+    private record Message(MemorySegment buffer, long length) {
+    }
+
+    /** The end-of-work marker handed to each worker when the loop ends. */
+    private final Message stop = new Message(MemorySegment.NULL, 0);
+    private volatile boolean ending;
+
+    /**
+     * @param fd the open {@code /dev/fuse}
+     * @param maxWrite the largest WRITE the kernel will send (as negotiated at INIT)
+     * @param workers worker threads
+     * @param log where problems (and, with {@code debug}, every request) are reported
+     */
+    FuseSession(int fd, Handler handler, int maxWrite, int workers, Consumer<String> log, boolean debug) {
+        this.fd = fd;
+        this.handler = handler;
+        this.workers = workers;
+        this.bufferSize = Math.max(FuseProtocol.MIN_READ_BUFFER, maxWrite + 4096);
+        this.log = log;
+        this.debug = debug;
+        this.free = new ArrayBlockingQueue<>(workers + 1);
+        this.work = new ArrayBlockingQueue<>(workers + 1);
+        for (int i = 0; i < workers + 1; i++) {
+            free.add(arena.allocate(bufferSize, 4096));
+        }
+    }
+
+    /** Starts the reader and the workers. */
+    void start(String name) {
+        for (int i = 0; i < workers; i++) {
+            MemorySegment out = arena.allocate(bufferSize, 4096);
+            Thread t = new Thread(() -> workerLoop(out), name + "-worker-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        Thread reader = new Thread(this::readLoop, name + "-reader");
+        reader.setDaemon(true);
+        threads.add(reader);
+        threads.forEach(Thread::start);
+    }
+
+    /** Completes once INIT has been answered: the mount is usable. */
+    CompletableFuture<Void> initialized() {
+        return initialized;
+    }
+
+    /** Completes once the loop has ended (unmounted) and every worker has stopped. */
+    CompletableFuture<Void> exited() {
+        return exited;
+    }
+
+    private void readLoop() {
+        try {
+            while (true) {
+                MemorySegment buf = free.take();
+                long n;
+                do {
+                    n = FuseCalls.read(fd, buf, bufferSize);
+                } while (n == -FuseCalls.ENOENT || n == -FuseCalls.EINTR || n == -FuseCalls.EAGAIN);
+                if (n < 0) {
+                    if (n != -FuseCalls.ENODEV) {
+                        log.accept("reading /dev/fuse failed: " + FuseCalls.describe((int) -n) + "; ending the session");
+                    }
+                    break;
+                }
+                work.put(new Message(buf, n));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.accept("the session's reader failed: " + e);
+        } finally {
+            ending = true;
+            initialized.completeExceptionally(new IllegalStateException("the session ended before INIT"));
+            for (int i = 0; i < workers; i++) {
+                work.add(stop);
+            }
+            Thread.startVirtualThread(this::awaitWorkers);
+        }
+    }
+
+    private void awaitWorkers() {
+        try {
+            for (Thread t : threads) {
+                if (t != Thread.currentThread()) {
+                    t.join();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            arena.close();
+            exited.complete(null);
+        }
+    }
+
+    private void workerLoop(MemorySegment out) {
+        MemorySegment body = out.asSlice(FuseProtocol.OUT_HEADER_SIZE);
+        while (true) {
+            Message msg;
+            try {
+                msg = work.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (msg == stop) {
+                return;
+            }
+            try {
+                serve(msg.buffer().asSlice(0, msg.length()), out, body);
+            } finally {
+                free.add(msg.buffer());
+            }
+        }
+    }
+
+    private void serve(MemorySegment msg, MemorySegment out, MemorySegment body) {
+        FuseCodec.InHeader h;
+        try {
+            h = FuseCodec.header(msg);
+        } catch (FuseCodec.MalformedRequestException e) {
+            log.accept("dropped a message of " + msg.byteSize() + " bytes: " + e.getMessage());
+            return;
+        }
+        int error = 0;
+        int length;
+        try {
+            length = handler.handle(h, msg, body);
+        } catch (FsException e) {
+            error = e.errno().code();
+            length = 0;
+        } catch (FuseError e) {
+            error = e.errno();
+            length = 0;
+        } catch (FuseCodec.MalformedRequestException e) {
+            log.accept(FuseProtocol.opcodeName(h.opcode()) + ": malformed request: " + e.getMessage());
+            error = FuseCalls.EINVAL;
+            length = 0;
+        } catch (RuntimeException | Error e) {
+            log.accept(FuseProtocol.opcodeName(h.opcode()) + " of node " + h.nodeid() + " failed: " + e);
+            error = 5; // EIO
+            length = 0;
+        }
+        if (debug) {
+            log.accept(FuseProtocol.opcodeName(h.opcode()) + " node " + h.nodeid() + " unique " + h.unique()
+                    + (error != 0 ? " -> error " + error : length >= 0 ? " -> " + length + " bytes" : length == NO_REPLY ? "" : " deferred"));
+        }
+        if (length == NO_REPLY || length == DEFERRED) {
+            return;
+        }
+        int total = FuseProtocol.OUT_HEADER_SIZE + length;
+        FuseCodec.outHeader(out, total, -error, h.unique());
+        if (write(out, total, h) && h.opcode() == FuseProtocol.INIT && error == 0) {
+            initialized.complete(null);
+        }
+    }
+
+    /** Sends a deferred reply: {@code body} after a header carrying {@code -error}. */
+    void reply(long unique, int error, byte[] body) {
+        int total = FuseProtocol.OUT_HEADER_SIZE + body.length;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(total);
+            FuseCodec.outHeader(out, total, -error, unique);
+            MemorySegment.copy(body, 0, out, java.lang.foreign.ValueLayout.JAVA_BYTE, FuseProtocol.OUT_HEADER_SIZE, body.length);
+            long n = FuseCalls.write(fd, out, total);
+            if (n < 0 && n != -FuseCalls.ENOENT && !ending) {
+                log.accept("writing a reply failed: " + FuseCalls.describe((int) -n));
+            }
+        }
+    }
+
+    private boolean write(MemorySegment out, int total, FuseCodec.InHeader h) {
+        long n = FuseCalls.write(fd, out, total);
+        if (n == total) {
+            return true;
+        }
+        // ENOENT: the request was interrupted and is gone; ENODEV: unmounted meanwhile. Neither is a problem.
+        if (n != -FuseCalls.ENOENT && n != -FuseCalls.ENODEV && !ending) {
+            log.accept("reply to " + FuseProtocol.opcodeName(h.opcode()) + " failed: "
+                    + (n < 0 ? FuseCalls.describe((int) -n) : "short write of " + n + " bytes"));
+        }
+        return false;
+    }
+}
