@@ -55,7 +55,12 @@ final class MountedImage implements AutoCloseable {
 
     static MountedImage create(Path dir, long size, FuseOptions options) throws Exception {
         assumeFuse();
-        Path image = dir.resolve("fs.img");
+        // The image lives in memory (/dev/shm) where there is one: every journal commit msyncs the image, which on a
+        // disk costs milliseconds and would make the programs' runs slow, not more thorough.
+        Path shm = Path.of("/dev/shm");
+        Path imageDir = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "daxfs-fuse-test") : dir;
+        Path image = imageDir.resolve("fs.img");
         Path mnt = dir.resolve("mnt");
         Files.createDirectories(mnt);
         Devices.createImage(image, size);
@@ -90,9 +95,14 @@ final class MountedImage implements AutoCloseable {
 
     /** Runs a program and returns its exit code and output (stdout and stderr together). */
     Result exec(Duration timeout, String... command) throws Exception {
+        return execIn(mnt, timeout, command);
+    }
+
+    /** As {@link #exec}, in directory {@code cwd}. */
+    Result execIn(Path cwd, Duration timeout, String... command) throws Exception {
         Path out = Files.createTempFile("daxfs-fuse-test", ".out");
         try {
-            Process p = new ProcessBuilder(command).directory(mnt.toFile()).redirectErrorStream(true)
+            Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
                     .redirectOutput(out.toFile()).start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
@@ -114,7 +124,15 @@ final class MountedImage implements AutoCloseable {
         }
         FsckReport r = Fsck.run(device, false, null);
         device.close();
+        deleteImage();
         return r;
+    }
+
+    private void deleteImage() throws IOException {
+        Files.deleteIfExists(image);
+        if (image.getParent().getFileName().toString().startsWith("daxfs-fuse-test")) {
+            Files.deleteIfExists(image.getParent());
+        }
     }
 
     @Override
@@ -126,6 +144,7 @@ final class MountedImage implements AutoCloseable {
                 fs.close();
             } finally {
                 device.close();
+                deleteImage();
             }
         }
     }
