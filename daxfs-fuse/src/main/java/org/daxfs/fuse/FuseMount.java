@@ -105,6 +105,11 @@ public final class FuseMount implements AutoCloseable {
         return new FuseMount(mountPoint, target, fd, session, ops, options, device);
     }
 
+    /** The operations adapter, for tests. */
+    FuseOperations operations() {
+        return operations;
+    }
+
     public Path mountPoint() {
         return mountPoint;
     }

@@ -72,6 +72,11 @@ final class FuseOperations implements FuseSession.Handler {
         this.session = s;
     }
 
+    /** The lock table, for tests. */
+    LockTable locks() {
+        return locks;
+    }
+
     /** The engine inode of node id {@code nodeid}. */
     long ino(long nodeid) {
         return nodeid == ROOT_ID ? rootIno : nodeid;
@@ -103,12 +108,12 @@ final class FuseOperations implements FuseSession.Handler {
             case DESTROY -> 0;
             case LOOKUP -> entry(out, ops.lookup(ino(h.nodeid()), FuseCodec.nameIn(msg)));
             case FORGET -> {
-                ops.forget(ino(h.nodeid()), FuseCodec.forgetIn(msg));
+                forget(h.nodeid(), FuseCodec.forgetIn(msg));
                 yield FuseSession.NO_REPLY;
             }
             case BATCH_FORGET -> {
                 for (FuseCodec.ForgetOne f : FuseCodec.batchForgetIn(msg)) {
-                    ops.forget(ino(f.nodeid()), f.nlookup());
+                    forget(f.nodeid(), f.nlookup());
                 }
                 yield FuseSession.NO_REPLY;
             }
@@ -218,6 +223,13 @@ final class FuseOperations implements FuseSession.Handler {
     }
 
     // ---- names and attributes ------------------------------------------------------------------------------
+
+    /** Drops the kernel's lookups of a node; the root's first lookup was the mount's, not one of ours. */
+    private void forget(long nodeid, long count) throws FsException {
+        if (nodeid != ROOT_ID) {
+            ops.forget(ino(nodeid), count);
+        }
+    }
 
     private int entry(MemorySegment out, Stat st) {
         return FuseCodec.entryOut(out, 0, nodeid(st.ino()), st, entryValidNanos, attrValidNanos);

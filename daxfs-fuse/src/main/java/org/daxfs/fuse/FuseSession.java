@@ -216,6 +216,9 @@ final class FuseSession {
 
     /** Sends a deferred reply: {@code body} after a header carrying {@code -error}. */
     void reply(long unique, int error, byte[] body) {
+        if (exited.isDone()) {
+            return; // the device may be closed, its descriptor number reused
+        }
         int total = FuseProtocol.OUT_HEADER_SIZE + body.length;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(total);

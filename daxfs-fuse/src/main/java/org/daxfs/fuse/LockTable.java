@@ -120,6 +120,11 @@ final class LockTable {
         }
     }
 
+    /** Requests waiting for a lock, for tests. */
+    synchronized int waiting() {
+        return waiters.size();
+    }
+
     /** Locks held on inode {@code ino}, for tests. */
     synchronized List<Lock> locks(long ino, boolean flock) {
         return List.copyOf(held.getOrDefault(new Key(ino, flock), List.of()));

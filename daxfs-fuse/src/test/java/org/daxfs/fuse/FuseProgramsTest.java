@@ -170,6 +170,9 @@ class FuseProgramsTest {
         String seq = m.run(Duration.ofSeconds(180), "fio", "--name=s", "--directory=" + m.path("fio"), "--size=16m",
                 "--rw=write", "--bs=1m", "--verify=crc32c", "--do_verify=1");
         assertTrue(seq.contains("err= 0"), seq);
+        String parallel = m.run(Duration.ofSeconds(180), "fio", "--name=p", "--directory=" + m.path("fio"), "--size=4m",
+                "--numjobs=4", "--rw=randwrite", "--bs=16k", "--verify=crc32c", "--do_verify=1");
+        assertEquals(4, parallel.lines().filter(l -> l.contains("err= 0")).count(), parallel);
     }
 
     @Test
@@ -241,6 +244,56 @@ class FuseProgramsTest {
             assertEquals(0, Syscalls.fcntl(fd3, Syscalls.F_OFD_SETLK, new Syscalls.Flock(Syscalls.F_WRLCK, 0, 0, 0), null));
         } finally {
             Syscalls.close(fd3);
+        }
+    }
+
+    /** A perl process holding (or, with F_SETLKW, waiting for) a POSIX write lock on {@code file} until its stdin closes. */
+    private Process perlLock(String file, boolean wait) throws Exception {
+        String script = "use Fcntl; open(F, '+<', $ARGV[0]) or die \"open: $!\"; $| = 1;"
+                + " my $fl = pack('s s x4 q q i x4', F_WRLCK, 0, 0, 0, 0);"
+                + " fcntl(F, " + (wait ? "F_SETLKW" : "F_SETLK") + ", $fl) or die \"fcntl: $!\"; print \"locked\\n\"; <STDIN>;";
+        return new ProcessBuilder("perl", "-e", script, file).directory(m.mnt.toFile()).redirectErrorStream(true).start();
+    }
+
+    @Test
+    void posixLocksAcrossProcessesAndInterruptedWaits() throws Throwable {
+        mount();
+        Files.writeString(m.path("f"), "x".repeat(100));
+        Process holder = perlLock("f", false);
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+            assertEquals("locked", out.readLine());
+            int fd = Syscalls.open(m.path("f"));
+            try {
+                int F_SETLK = 6;
+                assertEquals(11, Syscalls.fcntl(fd, F_SETLK, new Syscalls.Flock(Syscalls.F_RDLCK, 0, 1, 0), null),
+                        "another process holds the lock");
+                // A waiter killed while it waits: the kernel interrupts its request, and it dies at once.
+                Process waiter = perlLock("f", true);
+                try {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (m.mount.operations().locks().waiting() == 0) {
+                        assertTrue(System.nanoTime() < deadline && waiter.isAlive(), "the waiter reached the server");
+                        Thread.onSpinWait();
+                    }
+                    waiter.destroyForcibly();
+                    assertTrue(waiter.waitFor(30, TimeUnit.SECONDS), "a killed lock waiter does not hang");
+                    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (m.mount.operations().locks().waiting() != 0) {
+                        assertTrue(System.nanoTime() < deadline, "the interrupted wait left the table");
+                        Thread.onSpinWait();
+                    }
+                } finally {
+                    waiter.destroyForcibly();
+                }
+                holder.getOutputStream().close(); // the holder exits; its close releases the lock (FLUSH)
+                assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(0, Syscalls.fcntl(fd, F_SETLK, new Syscalls.Flock(Syscalls.F_WRLCK, 0, 0, 0), null));
+            } finally {
+                Syscalls.close(fd);
+            }
+        } finally {
+            holder.destroyForcibly();
         }
     }
 
@@ -341,6 +394,32 @@ class FuseProgramsTest {
                 + "cat <&3 >/dev/null; stat -L -c %s /dev/fd/3 > size-seen");
         assertEquals("4000000", Files.readString(m.path("size-seen")).trim());
         assertFalse(Files.exists(m.path("held")));
+    }
+
+    @Test
+    void largeDirectories() throws Exception {
+        mount();
+        Files.createDirectory(m.path("big"));
+        m.run("sh", "-c", "cd big && i=0; while [ $i -lt 3000 ]; do : > entry-number-$i; i=$((i+1)); done");
+        assertEquals("3000", m.run("sh", "-c", "ls big | wc -l").trim());
+        assertEquals("3002", m.run("sh", "-c", "ls -a big | wc -l").trim(), ". and .. too");
+        String long_ = m.run("ls", "-l", "big");
+        assertEquals(3001, long_.lines().count(), "ls -l lists every entry with its attributes (and a total line)");
+        assertEquals(3000, long_.lines().filter(l -> l.startsWith("-rw-r--r-- 1 root root 0 ")).count());
+        assertEquals("3000", m.run("sh", "-c", "find big -type f | wc -l").trim());
+        m.run("rm", "-r", "big");
+        assertFalse(Files.exists(m.path("big")));
+    }
+
+    @Test
+    void aFullDeviceIsEnospc() throws Exception {
+        m = MountedImage.create(dir, 32L << 20);
+        MountedImage.Result r = m.exec(Duration.ofSeconds(60), "dd", "if=/dev/zero", "of=fill", "bs=1M", "count=64");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.output().contains("No space left on device"), r.output());
+        m.run("rm", "fill");
+        m.run("dd", "if=/dev/zero", "of=fits", "bs=1M", "count=8");
+        assertEquals(8 << 20, Files.size(m.path("fits")));
     }
 
     @Test
