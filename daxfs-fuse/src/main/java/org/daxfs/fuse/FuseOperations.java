@@ -353,6 +353,7 @@ final class FuseOperations implements FuseSession.Handler {
         if ((in.releaseFlags() & RELEASE_FLOCK_UNLOCK) != 0) {
             locks.releaseOwner(ino(h.nodeid()), true, in.lockOwner());
         }
+        locks.releaseHandle(ino(h.nodeid()), in.fh());
         OpenFile f = files.remove(in.fh());
         if (f != null) {
             f.handle().close();
@@ -579,7 +580,7 @@ final class FuseOperations implements FuseSession.Handler {
 
     private int getlk(FuseCodec.InHeader h, MemorySegment msg, MemorySegment out) {
         FuseCodec.LkIn in = FuseCodec.lkIn(msg);
-        LockTable.Lock want = new LockTable.Lock(in.owner(), in.start(), in.end(), in.type(), in.pid());
+        LockTable.Lock want = new LockTable.Lock(in.owner(), in.start(), in.end(), in.type(), in.pid(), in.fh());
         LockTable.Lock c = locks.conflict(ino(h.nodeid()), (in.lkFlags() & LK_FLOCK) != 0, want);
         if (c == null) {
             return FuseCodec.lkOut(out, 0, in.start(), in.end(), F_UNLCK, 0);
@@ -598,7 +599,7 @@ final class FuseOperations implements FuseSession.Handler {
         if (start < 0 || end < start) {
             throw new FuseError(FuseError.EINVAL, "lock range " + start + ".." + end);
         }
-        LockTable.Lock want = new LockTable.Lock(in.owner(), start, end, in.type(), in.pid());
+        LockTable.Lock want = new LockTable.Lock(in.owner(), start, end, in.type(), in.pid(), in.fh());
         long ino = ino(h.nodeid());
         if (!wait) {
             if (!locks.tryLock(ino, flock, want)) {

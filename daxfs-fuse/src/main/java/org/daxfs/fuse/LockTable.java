@@ -13,6 +13,9 @@ import java.util.function.IntConsumer;
  * by an open file), which, as on Linux, do not see each other. The kernel forwards these to the server once
  * INIT agreed POSIX_LOCKS and FLOCK_LOCKS.
  *
+ * <p>Locks are dropped by owner when the kernel says so (FLUSH at a close drops the closing process's POSIX locks,
+ * an unlock of flock's), and by open file when it releases one ({@link #releaseHandle}).
+ *
  * <p>A blocking request that conflicts waits without holding a thread: it is queued, and answered when an
  * unlock lets it through or the kernel interrupts it (EINTR). Deadlocks between waiters are not detected.
  *
@@ -20,8 +23,11 @@ import java.util.function.IntConsumer;
  * to waiters are sent after it is released).
  */
 final class LockTable {
-    /** A lock or a request: owner, range [start, end] (end inclusive), F_RDLCK/F_WRLCK/F_UNLCK, holder's pid. */
-    record Lock(long owner, long start, long end, int type, int pid) {
+    /**
+     * A lock or a request: owner, range [start, end] (end inclusive), F_RDLCK/F_WRLCK/F_UNLCK, the holder's pid,
+     * and the open file (FUSE file handle) it was set through.
+     */
+    record Lock(long owner, long start, long end, int type, int pid, long fh) {
         boolean overlaps(long s, long e) {
             return start <= e && s <= end;
         }
@@ -102,6 +108,32 @@ final class LockTable {
         answer(granted);
     }
 
+    /**
+     * Drops every lock set through open file {@code fh} of inode {@code ino}, once the kernel releases it. That is
+     * how open file description locks (F_OFD_SETLK, owned by the open file) and flock locks end: the kernel sends
+     * no unlock for them at the last close. A process's POSIX locks are gone by then already (FLUSH, at each
+     * close, drops them all), so none of those is lost.
+     */
+    void releaseHandle(long ino, long fh) {
+        List<Waiter> granted;
+        boolean any = false;
+        synchronized (this) {
+            for (boolean flock : new boolean[] {false, true}) {
+                Key key = new Key(ino, flock);
+                List<Lock> locks = held.get(key);
+                if (locks != null && locks.removeIf(l -> l.fh() == fh)) {
+                    any = true;
+                    if (locks.isEmpty()) {
+                        held.remove(key);
+                    }
+                }
+            }
+            // A waiter on a released file cannot be answered by anyone else either.
+            granted = any ? grantWaiters() : List.of();
+        }
+        answer(granted);
+    }
+
     /** Answers waiting request {@code unique} with EINTR, if it is waiting. */
     void interrupt(long unique) {
         Waiter found = null;
@@ -142,7 +174,7 @@ final class LockTable {
     /**
      * Sets {@code want}'s range of its owner's locks to its type: the owner's locks overlapping the range are cut
      * back (split in two when the range lies inside), then the new lock goes in (none for F_UNLCK) and merges with
-     * the owner's locks of the same type it touches.
+     * the owner's locks of the same type, set through the same file, that it overlaps or touches.
      */
     private void apply(Key key, Lock want) {
         List<Lock> locks = held.computeIfAbsent(key, k -> new ArrayList<>());
@@ -158,22 +190,22 @@ final class LockTable {
                     || (start != 0 && l.end() == start - 1);
             if (!touches) {
                 kept.add(l);
-            } else if (l.type() == want.type()) {
+            } else if (l.type() == want.type() && l.fh() == want.fh()) {
                 start = Math.min(start, l.start()); // merge
                 end = Math.max(end, l.end());
             } else if (l.overlaps(start, end)) {
                 if (l.start() < start) {
-                    kept.add(new Lock(l.owner(), l.start(), start - 1, l.type(), l.pid()));
+                    kept.add(new Lock(l.owner(), l.start(), start - 1, l.type(), l.pid(), l.fh()));
                 }
                 if (l.end() > end) {
-                    kept.add(new Lock(l.owner(), end + 1, l.end(), l.type(), l.pid()));
+                    kept.add(new Lock(l.owner(), end + 1, l.end(), l.type(), l.pid(), l.fh()));
                 }
             } else {
                 kept.add(l);
             }
         }
         if (want.type() != FuseProtocol.F_UNLCK) {
-            kept.add(new Lock(want.owner(), start, end, want.type(), want.pid()));
+            kept.add(new Lock(want.owner(), start, end, want.type(), want.pid(), want.fh()));
         }
         if (kept.isEmpty()) {
             held.remove(key);

@@ -237,7 +237,15 @@ class FuseProgramsTest {
             Syscalls.close(fd1);
             Syscalls.close(fd2);
         }
-        // Closing dropped every lock.
+        // Closing dropped every lock once the kernel released the files (it does that after close(2) returns, so
+        // wait for that): the table is empty, checked directly, since a new open file may get a closed one's owner id.
+        long ino = m.fs.stat("/f").ino();
+        LockTable table = m.mount.operations().locks();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!table.locks(ino, false).isEmpty() || !table.locks(ino, true).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "locks left after the last close: " + table.locks(ino, false));
+            Thread.onSpinWait();
+        }
         int fd3 = Syscalls.open(m.path("f"));
         try {
             assertEquals(0, Syscalls.flock(fd3, Syscalls.LOCK_EX | Syscalls.LOCK_NB));

@@ -18,7 +18,7 @@ class LockTableTest {
     private final LockTable t = new LockTable();
 
     private static LockTable.Lock lock(long owner, long start, long end, int type) {
-        return new LockTable.Lock(owner, start, end, type, (int) owner);
+        return new LockTable.Lock(owner, start, end, type, (int) owner, owner * 10);
     }
 
     @Test
@@ -64,6 +64,20 @@ class LockTableTest {
         assertEquals(List.of("102:4", "100:0", "101:0"), answers);
         assertTrue(t.lockOrWait(103, 1, false, lock(5, 5, 5, F_RDLCK), e -> answers.add("103:" + e)), "no conflict: granted at once");
         assertEquals(3, answers.size(), "answered by the return value, not the callback");
+    }
+
+    @Test
+    void releasingAnOpenFileDropsTheLocksSetThroughIt() {
+        List<String> answers = new ArrayList<>();
+        assertTrue(t.tryLock(1, false, new LockTable.Lock(5, 0, 9, F_WRLCK, 1, 100)));
+        assertTrue(t.tryLock(1, false, new LockTable.Lock(5, 10, 19, F_WRLCK, 1, 200)));
+        assertEquals(2, t.locks(1, false).size(), "one owner, two open files: not merged");
+        assertTrue(t.tryLock(1, true, new LockTable.Lock(6, 0, MAX, F_WRLCK, 1, 100)));
+        assertFalse(t.lockOrWait(9, 1, false, lock(7, 0, 5, F_RDLCK), e -> answers.add("9:" + e)));
+        t.releaseHandle(1, 100);
+        assertEquals(List.of("9:0"), answers, "the waiter got the released range");
+        assertEquals(List.of(new LockTable.Lock(5, 10, 19, F_WRLCK, 1, 200), lock(7, 0, 5, F_RDLCK)), t.locks(1, false));
+        assertEquals(List.of(), t.locks(1, true));
     }
 
     @Test
