@@ -85,7 +85,7 @@ final class MountCommand extends ImageCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             mount.awaitInitialized(Duration.ofSeconds(30));
-            out().println("daxfs: " + image + " mounted on " + mountPoint + (readOnly ? " (read-only)" : "")
+            out().println(image + " mounted on " + mountPoint + (readOnly ? " (read-only)" : "")
                     + "; unmount with: daxfs umount " + mountPoint);
             out().flush();
             mount.awaitUnmounted();

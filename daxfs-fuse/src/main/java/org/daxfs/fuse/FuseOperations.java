@@ -224,10 +224,20 @@ final class FuseOperations implements FuseSession.Handler {
 
     // ---- names and attributes ------------------------------------------------------------------------------
 
-    /** Drops the kernel's lookups of a node; the root's first lookup was the mount's, not one of ours. */
-    private void forget(long nodeid, long count) throws FsException {
-        if (nodeid != ROOT_ID) {
+    /**
+     * Drops the kernel's lookups of a node; the root's first lookup was the mount's, not one of ours. FORGET has no
+     * reply, so a failure (a dead device) is only logged, and the rest of a batch still goes through.
+     */
+    private void forget(long nodeid, long count) {
+        if (nodeid == ROOT_ID) {
+            return;
+        }
+        try {
             ops.forget(ino(nodeid), count);
+        } catch (FsException e) {
+            if (e.errno() != Errno.EIO) {
+                log.accept("FORGET of node " + nodeid + ": " + e.getMessage());
+            }
         }
     }
 

@@ -21,7 +21,8 @@ import org.daxfs.FsException;
  * errno, a {@link FuseError} its own, anything else EIO, so no request is left without an answer. A request
  * the handler defers (a blocking lock) is answered later through {@link #reply}.
  *
- * <p>The loop ends when a read fails with ENODEV: the file system was unmounted (or the connection aborted).
+ * <p>The loop ends when a read fails with ENODEV: the file system was unmounted (or the connection aborted); or
+ * at end of file, which {@code /dev/fuse} never gives but the socket a test serves through does.
  * Reads failing with ENOENT (a request interrupted before it was read), EINTR or EAGAIN are retried.
  *
  * <p>Locking: the pools are blocking queues; replies are single write(2) calls, which the kernel takes whole
@@ -116,8 +117,8 @@ final class FuseSession {
                 do {
                     n = FuseCalls.read(fd, buf, bufferSize);
                 } while (n == -FuseCalls.ENOENT || n == -FuseCalls.EINTR || n == -FuseCalls.EAGAIN);
-                if (n < 0) {
-                    if (n != -FuseCalls.ENODEV) {
+                if (n <= 0) {
+                    if (n != -FuseCalls.ENODEV && n != 0) {
                         log.accept("reading /dev/fuse failed: " + FuseCalls.describe((int) -n) + "; ending the session");
                     }
                     break;
@@ -167,6 +168,10 @@ final class FuseSession {
             }
             try {
                 serve(msg.buffer().asSlice(0, msg.length()), out, body);
+            } catch (RuntimeException | Error e) {
+                // serve() answers every failure of the handler; this is a failure to answer at all. The worker
+                // stays: losing it would leave the mount short of threads.
+                log.accept("a worker failed: " + e);
             } finally {
                 free.add(msg.buffer());
             }

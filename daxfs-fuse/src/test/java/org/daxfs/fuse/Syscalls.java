@@ -49,7 +49,51 @@ final class Syscalls {
     private static final MethodHandle FCNTL = find("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
             CAPTURE, Linker.Option.firstVariadicArg(2));
 
+    private static final MethodHandle SOCKETPAIR = find("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), CAPTURE);
+    private static final MethodHandle READ = find("read",
+            FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_LONG, JAVA_INT, ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG), CAPTURE);
+    private static final MethodHandle WRITE = find("write",
+            FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_LONG, JAVA_INT, ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG), CAPTURE);
+
     private Syscalls() {
+    }
+
+    /** A connected pair of AF_UNIX SOCK_SEQPACKET sockets: messages keep their boundaries, as on /dev/fuse. */
+    static int[] seqpacketPair() throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            MemorySegment fds = a.allocate(JAVA_INT, 2);
+            int r = (int) SOCKETPAIR.invokeExact(st, 1, 5, 0, fds);
+            if (r < 0) {
+                throw new IllegalStateException("socketpair: errno " + (int) ERRNO.get(st, 0L));
+            }
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    /** Writes one message. */
+    static void send(int fd, byte[] message) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long n = (long) WRITE.invokeExact(st, fd, a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, message), (long) message.length);
+            if (n != message.length) {
+                throw new IllegalStateException("write: " + n + ", errno " + (int) ERRNO.get(st, 0L));
+            }
+        }
+    }
+
+    /** Reads one message (blocking). */
+    static byte[] receive(int fd) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            MemorySegment buf = a.allocate(1 << 16);
+            long n = (long) READ.invokeExact(st, fd, buf, (long) (1 << 16));
+            if (n < 0) {
+                throw new IllegalStateException("read: errno " + (int) ERRNO.get(st, 0L));
+            }
+            return buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
     }
 
     /** struct flock of Linux x86-64 and aarch64: l_type, l_whence (16 bits), l_start, l_len (64), l_pid (32). */
