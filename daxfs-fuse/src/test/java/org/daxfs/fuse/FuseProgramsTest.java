@@ -393,6 +393,14 @@ class FuseProgramsTest {
         m.run("setfattr", "-x", "user.color", "x");
         assertFalse(m.run("getfattr", "-d", "x").contains("user.color"));
 
+        m.run("truncate", "-s", "10M", "x");
+        assertEquals(10 << 20, Files.size(m.path("x")));
+        m.run("truncate", "-s", "1", "x");
+        assertEquals("x", Files.readString(m.path("x")));
+        MountedImage.Result fifo = m.exec(Duration.ofSeconds(30), "mkfifo", "fifo");
+        assertNotEquals(0, fifo.exit());
+        assertTrue(fifo.output().contains("Operation not permitted"), "only regular files, directories, symlinks: " + fifo.output());
+
         String df = m.run("stat", "-f", "-c", "%S %b %l", ".").trim();
         assertTrue(df.matches("4096 65536 255"), df);
 
