@@ -4,20 +4,18 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.daxfs.FsException;
 
 /**
- * The session loop: reads requests from {@code /dev/fuse}, hands them to a small pool of worker threads, and
- * writes their replies back.
+ * The session loop: a small pool of worker threads, each reading the next request from {@code /dev/fuse},
+ * serving it and writing its reply back (the kernel hands each request to one reader, so no thread sits between
+ * the device and the worker: a request costs no hand-off).
  *
- * <p>One reader thread reads each request into a buffer of {@code max_write} plus a page (the kernel refuses a
- * smaller one) taken from a pool, so a WRITE's data is handed to the engine where the kernel put it; a worker
- * decodes the request, runs it through the {@link Handler} and writes the reply from its own buffer (a READ's
- * data is read straight into it). Errors become negative errnos in the reply: an {@link FsException} its
+ * <p>A worker reads into its own buffer of {@code max_write} plus a page (the kernel refuses a smaller one), so a
+ * WRITE's data reaches the engine where the kernel put it; it decodes the request, runs it through the
+ * {@link Handler} and writes the reply from its other buffer (a READ's data is read straight into it). Errors become negative errnos in the reply: an {@link FsException} its
  * errno, a {@link FuseError} its own, anything else EIO, so no request is left without an answer. A request
  * the handler defers (a blocking lock) is answered later through {@link #reply}.
  *
@@ -25,8 +23,8 @@ import org.daxfs.FsException;
  * at end of file, which {@code /dev/fuse} never gives but the socket a test serves through does.
  * Reads failing with ENOENT (a request interrupted before it was read), EINTR or EAGAIN are retried.
  *
- * <p>Locking: the pools are blocking queues; replies are single write(2) calls, which the kernel takes whole
- * from any thread. The handler's locks are the engine's.
+ * <p>Locking: none of its own; replies are single write(2) calls, which the kernel takes whole from any thread.
+ * The handler's locks are the engine's.
  */
 final class FuseSession {
     /** A handler's answer: no reply at all (FORGET, INTERRUPT). */
@@ -52,17 +50,9 @@ final class FuseSession {
     private final Consumer<String> log;
     private final boolean debug;
     private final Arena arena = Arena.ofShared();
-    private final BlockingQueue<MemorySegment> free;
-    private final BlockingQueue<Message> work;
     private final List<Thread> threads = new ArrayList<>();
     private final CompletableFuture<Void> initialized = new CompletableFuture<>();
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
-    /** A request read into a pooled buffer. */
-    private record Message(MemorySegment buffer, long length) {
-    }
-
-    /** The end-of-work marker handed to each worker when the loop ends. */
-    private final Message stop = new Message(MemorySegment.NULL, 0);
     private volatile boolean ending;
 
     /**
@@ -78,25 +68,19 @@ final class FuseSession {
         this.bufferSize = Math.max(FuseProtocol.MIN_READ_BUFFER, maxWrite + 4096);
         this.log = log;
         this.debug = debug;
-        this.free = new ArrayBlockingQueue<>(workers + 1);
-        this.work = new ArrayBlockingQueue<>(workers + 1);
-        for (int i = 0; i < workers + 1; i++) {
-            free.add(arena.allocate(bufferSize, 4096));
-        }
     }
 
-    /** Starts the reader and the workers. */
+    /** Starts the workers. */
     void start(String name) {
         for (int i = 0; i < workers; i++) {
+            MemorySegment in = arena.allocate(bufferSize, 4096);
             MemorySegment out = arena.allocate(bufferSize, 4096);
-            Thread t = new Thread(() -> workerLoop(out), name + "-worker-" + i);
+            Thread t = new Thread(() -> workerLoop(in, out), name + "-worker-" + i);
             t.setDaemon(true);
             threads.add(t);
         }
-        Thread reader = new Thread(this::readLoop, name + "-reader");
-        reader.setDaemon(true);
-        threads.add(reader);
         threads.forEach(Thread::start);
+        Thread.startVirtualThread(this::awaitWorkers);
     }
 
     /** Completes once INIT has been answered: the mount is usable. */
@@ -109,72 +93,45 @@ final class FuseSession {
         return exited;
     }
 
-    private void readLoop() {
+    /** A worker: reads the next request into its own buffer, serves it, and again, until the device says ENODEV. */
+    private void workerLoop(MemorySegment in, MemorySegment out) {
+        MemorySegment body = out.asSlice(FuseProtocol.OUT_HEADER_SIZE);
         try {
             while (true) {
-                MemorySegment buf = free.take();
                 long n;
                 do {
-                    n = FuseCalls.read(fd, buf, bufferSize);
+                    n = FuseCalls.read(fd, in, bufferSize);
                 } while (n == -FuseCalls.ENOENT || n == -FuseCalls.EINTR || n == -FuseCalls.EAGAIN);
                 if (n <= 0) {
-                    if (n != -FuseCalls.ENODEV && n != 0) {
+                    if (n != -FuseCalls.ENODEV && n != 0 && !ending) {
                         log.accept("reading /dev/fuse failed: " + FuseCalls.describe((int) -n) + "; ending the session");
                     }
-                    break;
+                    return;
                 }
-                work.put(new Message(buf, n));
+                try {
+                    serve(in.asSlice(0, n), out, body);
+                } catch (RuntimeException | Error e) {
+                    // serve() answers every failure of the handler; this is a failure to answer at all. The worker
+                    // stays: losing it would leave the mount short of threads.
+                    log.accept("a worker failed: " + e);
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            log.accept("the session's reader failed: " + e);
         } finally {
             ending = true;
             initialized.completeExceptionally(new IllegalStateException("the session ended before INIT"));
-            for (int i = 0; i < workers; i++) {
-                work.add(stop);
-            }
-            Thread.startVirtualThread(this::awaitWorkers);
         }
     }
 
     private void awaitWorkers() {
         try {
             for (Thread t : threads) {
-                if (t != Thread.currentThread()) {
-                    t.join();
-                }
+                t.join();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             arena.close();
             exited.complete(null);
-        }
-    }
-
-    private void workerLoop(MemorySegment out) {
-        MemorySegment body = out.asSlice(FuseProtocol.OUT_HEADER_SIZE);
-        while (true) {
-            Message msg;
-            try {
-                msg = work.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (msg == stop) {
-                return;
-            }
-            try {
-                serve(msg.buffer().asSlice(0, msg.length()), out, body);
-            } catch (RuntimeException | Error e) {
-                // serve() answers every failure of the handler; this is a failure to answer at all. The worker
-                // stays: losing it would leave the mount short of threads.
-                log.accept("a worker failed: " + e);
-            } finally {
-                free.add(msg.buffer());
-            }
         }
     }
 
