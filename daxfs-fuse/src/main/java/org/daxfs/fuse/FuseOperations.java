@@ -212,7 +212,7 @@ final class FuseOperations implements FuseSession.Handler {
 
     private int init(MemorySegment msg, MemorySegment out) {
         FuseCodec.InitIn in = FuseCodec.initIn(msg);
-        if (in.major() != KERNEL_VERSION || (in.major() == KERNEL_VERSION && in.minor() < KERNEL_MINOR_VERSION)) {
+        if (in.major() != KERNEL_VERSION || in.minor() < KERNEL_MINOR_VERSION) {
             log.accept("the kernel speaks FUSE " + in.major() + "." + in.minor() + "; DaxFS needs "
                     + KERNEL_VERSION + "." + KERNEL_MINOR_VERSION + " or newer");
             throw new FuseError(FuseError.EPROTO, "protocol " + in.major() + "." + in.minor());
