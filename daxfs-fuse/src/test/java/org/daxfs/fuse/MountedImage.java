@@ -64,15 +64,33 @@ final class MountedImage implements AutoCloseable {
         Path mnt = dir.resolve("mnt");
         Files.createDirectories(mnt);
         Devices.createImage(image, size);
-        Device device = Devices.open(image);
-        DaxFileSystem.format(device, FormatOptions.defaults());
-        DaxFileSystem fs = DaxFileSystem.mount(device, MountOptions.defaults());
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
-        FuseMount mount = FuseMount.mount(fs, mnt, options.withLog(log::add, false));
-        MountedImage m = new MountedImage(image, mnt, device, fs, mount, log);
-        mount.awaitInitialized(Duration.ofSeconds(30));
-        assertTrue(FuseMount.isMounted(mnt), "mounted once INIT is answered");
-        return m;
+        Device device = null;
+        DaxFileSystem fs = null;
+        try {
+            device = Devices.open(image);
+            DaxFileSystem.format(device, FormatOptions.defaults());
+            fs = DaxFileSystem.mount(device, MountOptions.defaults());
+            List<String> log = Collections.synchronizedList(new ArrayList<>());
+            FuseMount mount = FuseMount.mount(fs, mnt, options.withLog(log::add, false));
+            MountedImage m = new MountedImage(image, mnt, device, fs, mount, log);
+            try {
+                mount.awaitInitialized(Duration.ofSeconds(30));
+                assertTrue(FuseMount.isMounted(mnt), "mounted once INIT is answered");
+            } catch (Exception | Error e) {
+                m.close();
+                throw e;
+            }
+            return m;
+        } catch (Exception | Error e) {
+            if (fs != null) {
+                fs.close();
+            }
+            if (device != null) {
+                device.close();
+            }
+            deleteImage(image);
+            throw e;
+        }
     }
 
     Path path(String name) {
@@ -129,6 +147,10 @@ final class MountedImage implements AutoCloseable {
     }
 
     private void deleteImage() throws IOException {
+        deleteImage(image);
+    }
+
+    private static void deleteImage(Path image) throws IOException {
         Files.deleteIfExists(image);
         if (image.getParent().getFileName().toString().startsWith("daxfs-fuse-test")) {
             Files.deleteIfExists(image.getParent());
