@@ -30,6 +30,8 @@ import picocli.CommandLine.ScopeType;
             StatCommand.class,
             DemoCommand.class,
             StressCommand.class,
+            MountCommand.class,
+            UmountCommand.class,
         })
 public final class Main {
     @Option(names = "--debug", scope = ScopeType.INHERIT,

@@ -30,7 +30,7 @@ class UsageErrorsTest {
 
     @Test
     void everyCommandOfTheBriefIsThere() {
-        assertEquals(List.of("mkfs", "fsck", "info", "ls", "cat", "get", "put", "rm", "mkdir", "stat", "demo", "stress"), commands());
+        assertEquals(List.of("mkfs", "fsck", "info", "ls", "cat", "get", "put", "rm", "mkdir", "stat", "demo", "stress", "mount", "umount"), commands());
     }
 
     @ParameterizedTest

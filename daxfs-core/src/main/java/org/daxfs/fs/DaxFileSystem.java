@@ -563,6 +563,12 @@ public final class DaxFileSystem implements AutoCloseable {
      * the transaction. Context: namespace lock exclusive.
      */
     private Inode createNode(Inode parent, byte[] name, int mode, byte[] symlinkTarget, String path) throws FsException {
+        return createNode(parent, name, mode, symlinkTarget, path, options.uid(), options.gid());
+    }
+
+    /** As above, owned by {@code uid} and {@code gid}. Context: namespace lock exclusive. */
+    Inode createNode(Inode parent, byte[] name, int mode, byte[] symlinkTarget, String path, int uid, int gid)
+            throws FsException {
         checkWritable();
         long t = now();
         FileType type = FileType.ofMode(mode);
@@ -583,8 +589,8 @@ public final class DaxFileSystem implements AutoCloseable {
             InodeRecord r = new InodeRecord();
             r.mode = mode;
             r.nlink = type == FileType.DIRECTORY ? 2 : 1;
-            r.uid = options.uid();
-            r.gid = options.gid();
+            r.uid = uid;
+            r.gid = gid;
             r.atime = r.mtime = r.ctime = r.btime = t;
             r.parent = parent.ino;
             r.flags = parent.record.flags & InodeRecord.FLAG_DAX;
@@ -971,6 +977,67 @@ public final class DaxFileSystem implements AutoCloseable {
             throw FsException.of(Errno.ENOENT, path);
         }
         return in;
+    }
+
+    // ---- the file system by inode number (ByInode) ---------------------------------------------------
+
+    /**
+     * The same file system reached by inode number instead of by path, for front ends that name files the way
+     * the kernel does (FUSE).
+     */
+    public ByInode byInode() {
+        return new ByInode(this);
+    }
+
+    RankedReadWriteLock namespaceLock() {
+        return namespace;
+    }
+
+    InodeTable table() {
+        return table;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    Renames renames() {
+        return renames;
+    }
+
+    Orphans orphans() {
+        return orphans;
+    }
+
+    /** The directory index of {@code dir}, reached through {@code mb}. */
+    DirectoryIndex directoryOf(MetadataBlocks mb, Inode dir) {
+        return index(mb, dir);
+    }
+
+    /** The inode {@code name} names in {@code dir} ("." and ".." included), or null. Context: namespace lock held. */
+    Inode child(Inode dir, byte[] name) throws FsException {
+        return lookupIn(dir, name);
+    }
+
+    /** Frees {@code in} if nothing links or holds it any more. Context: no inode lock held. */
+    void freeIfUnused(Inode in) throws FsException {
+        releaseIfUnused(in);
+    }
+
+    /**
+     * Drops {@code count} holds on {@code in} (opens, or a front end's references), freeing it when none is
+     * left and it has no links. Context: no inode lock held.
+     */
+    void unhold(Inode in, long count) throws FsException {
+        in.lock.writeLock().lock();
+        try {
+            in.opens = (int) Math.max(0, in.opens - count);
+            if (in.opens == 0 && in.record.nlink == 0 && !in.freed && shutdown == null && !closed) {
+                freeInode(in);
+            }
+        } finally {
+            in.lock.writeLock().unlock();
+        }
     }
 
     // ---- internals used by FileHandle ----------------------------------------------------------------

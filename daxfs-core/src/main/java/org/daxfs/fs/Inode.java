@@ -46,7 +46,7 @@ final class Inode {
     InodeRecord record;
     /** Attributes changed in memory and not yet written by a transaction (size, times). */
     boolean dirty;
-    /** Open file handles. */
+    /** Open file handles, and the holds of front ends that name inodes by number ({@link ByInode}). */
     int opens;
     /** Set once the inode and its blocks have been given back (unlinked and closed). */
     boolean freed;

@@ -115,6 +115,27 @@ final class InodeTable {
         return raced != null ? raced : fresh;
     }
 
+    /**
+     * The in-memory inode for {@code ino} as {@link #get} gives it, or null if no inode of that number is in
+     * use: a reserved or out-of-range number, a free record, or an inode already given back. For callers that
+     * hold numbers from outside (a FUSE kernel's node ids), where a stale number is no sign of damage.
+     */
+    Inode find(long ino) throws FsException {
+        Inode in = cache.get(ino);
+        if (in != null) {
+            return in.freed ? null : in;
+        }
+        MetadataBlocks committed = journal.committed();
+        if (ino < ROOT_INO || ino >= capacity(committed)) {
+            return null;
+        }
+        if (read(committed, ino).isFree()) {
+            return null;
+        }
+        in = get(ino);
+        return in.freed ? null : in;
+    }
+
     /** Inodes currently in memory (for sync and unmount). */
     Iterable<Inode> cached() {
         return cache.values();

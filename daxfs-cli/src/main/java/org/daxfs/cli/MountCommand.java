@@ -1,0 +1,147 @@
+package org.daxfs.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.daxfs.FsException;
+import org.daxfs.fuse.FuseMount;
+import org.daxfs.fuse.FuseOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code daxfs mount}: mounts an image with FUSE and serves it in the foreground until it is unmounted
+ * ({@code daxfs umount}, umount(8), {@code fusermount3 -u}) or the process is told to stop (Ctrl-C, SIGTERM),
+ * which unmounts it. Either way the image is left clean.
+ */
+@Command(name = "mount", mixinStandardHelpOptions = true,
+        description = {"Mount an image with FUSE and serve it until it is unmounted.",
+            "Stays in the foreground; Ctrl-C or SIGTERM unmount. Needs root."})
+final class MountCommand extends ImageCommand {
+    @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "An existing directory to mount on.")
+    Path mountPoint;
+
+    @Option(names = "-o", paramLabel = "OPTION", split = ",",
+            description = "Mount options, comma separated: ro (read-only), rw (the default), workers=N (request "
+                    + "threads, default 4), debug (log every request to stderr).")
+    List<String> options = List.of();
+
+    @Override
+    public Integer call() throws IOException, CommandFailure, InterruptedException {
+        boolean readOnly = false;
+        boolean debug = false;
+        int workers = FuseOptions.defaults().workers();
+        for (String o : options) {
+            if (o.equals("ro")) {
+                readOnly = true;
+            } else if (o.equals("rw")) {
+                readOnly = false;
+            } else if (o.equals("debug")) {
+                debug = true;
+            } else if (o.startsWith("workers=")) {
+                try {
+                    workers = Integer.parseInt(o.substring("workers=".length()));
+                } catch (NumberFormatException e) {
+                    workers = 0;
+                }
+                if (workers < 1 || workers > 256) {
+                    throw usageError("Invalid value for option '-o': 'workers' takes a number from 1 to 256, not '"
+                            + o.substring("workers=".length()) + "'");
+                }
+            } else if (!o.isEmpty()) {
+                throw usageError("Unknown mount option '" + o + "' (known: ro, rw, workers=N, debug)");
+            }
+        }
+        if (!Files.isDirectory(mountPoint)) {
+            throw new CommandFailure(mountPoint + ": not a directory (the mount point must exist)");
+        }
+        String reason = FuseMount.unsupportedReason();
+        if (reason != null) {
+            throw new CommandFailure("cannot mount: " + reason);
+        }
+        PrintWriter err = err();
+        MountedImage mounted = Images.mount(image, readOnly, err);
+        FuseMount mount;
+        try {
+            FuseOptions fo = FuseOptions.defaults().withReadOnly(readOnly).withWorkers(workers).withLog(line -> {
+                synchronized (err) {
+                    err.println("daxfs: " + line);
+                    err.flush();
+                }
+            }, debug);
+            mount = FuseMount.mount(mounted.fs(), mountPoint, fo);
+        } catch (IOException | RuntimeException e) {
+            mounted.close();
+            throw e;
+        }
+        Shutdown shutdown = new Shutdown(mount, mounted, err);
+        Thread hook = new Thread(shutdown::fromSignal, "daxfs-umount");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            mount.awaitInitialized(Duration.ofSeconds(30));
+            out().println(image + " mounted on " + mountPoint + (readOnly ? " (read-only)" : "")
+                    + "; unmount with: daxfs umount " + mountPoint);
+            out().flush();
+            mount.awaitUnmounted();
+        } finally {
+            shutdown.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running, and waits for run() above
+            }
+        }
+        return 0;
+    }
+
+    /** Unmounting and closing the image, once, from the main thread or from a signal's shutdown hook. */
+    private static final class Shutdown {
+        private final FuseMount mount;
+        private final MountedImage mounted;
+        private final PrintWriter err;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        Shutdown(FuseMount mount, MountedImage mounted, PrintWriter err) {
+            this.mount = mount;
+            this.mounted = mounted;
+            this.err = err;
+        }
+
+        /** Ctrl-C or SIGTERM: unmount (detaching a busy mount), close the image, and only then let the JVM end. */
+        void fromSignal() {
+            run();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void run() {
+            if (!started.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                try {
+                    mount.close();
+                } finally {
+                    mounted.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                synchronized (err) {
+                    err.println("daxfs: unmounting: " + (e instanceof FsException ? e.getMessage() : e.toString()));
+                    err.flush();
+                }
+            } finally {
+                done.countDown();
+            }
+        }
+    }
+}

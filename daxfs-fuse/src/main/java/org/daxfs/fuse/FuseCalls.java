@@ -1,0 +1,195 @@
+package org.daxfs.fuse;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The Linux system calls the FUSE front end needs and the JDK does not offer: open, read, write and close of
+ * {@code /dev/fuse}, mount(2), umount2(2) and geteuid(2). Called through the FFM {@link Linker} with errno
+ * captured, so a failure names its cause. The read and write of the session loop use exact invocations on
+ * per-thread state, so the hot path allocates nothing.
+ *
+ * <p>Locking: none; each call is one system call. Thread safe.
+ */
+final class FuseCalls {
+    static final int O_RDWR = 2;
+    static final int O_CLOEXEC = 0x80000;
+    static final int MS_RDONLY = 1;
+    static final int MS_NOSUID = 2;
+    static final int MS_NODEV = 4;
+    static final int MNT_FORCE = 1;
+    static final int MNT_DETACH = 2;
+
+    static final int EPERM = 1;
+    static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int EINVAL = 22;
+    static final int ENODEV = 19;
+    static final int EBUSY = 16;
+    static final int ENOSYS = 38;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = find("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = find("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle READ = find("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+            CAPTURE_ERRNO);
+    private static final MethodHandle WRITE = find("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+            CAPTURE_ERRNO);
+    private static final MethodHandle MOUNT = find("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle UMOUNT2 = find("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle GETEUID = find("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle STRERROR = find("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    /** Each thread's errno capture area, for the calls of the session loop. */
+    private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
+
+    private FuseCalls() {
+    }
+
+    /** A failed system call: its errno and strerror's text. */
+    static final class SyscallException extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+
+        SyscallException(String call, int errno) {
+            super(call + ": " + describe(errno) + " (errno " + errno + ")");
+            this.errno = errno;
+        }
+
+        int errno() {
+            return errno;
+        }
+    }
+
+    static boolean available() {
+        return OPEN != null && READ != null && WRITE != null && MOUNT != null && UMOUNT2 != null;
+    }
+
+    static int open(String path, int flags) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, 0);
+            return check("open " + path, fd, state);
+        } catch (SyscallException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static void close(int fd) throws SyscallException {
+        MemorySegment state = STATE.get();
+        try {
+            check("close", (int) CLOSE.invokeExact(state, fd), state);
+        } catch (SyscallException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** read(2) into {@code buf}; returns the byte count, or minus the errno. */
+    static long read(int fd, MemorySegment buf, long size) {
+        MemorySegment state = STATE.get();
+        try {
+            long n = (long) READ.invokeExact(state, fd, buf, size);
+            return n < 0 ? -(int) ERRNO.get(state, 0L) : n;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** write(2) of {@code size} bytes of {@code buf}; returns the byte count, or minus the errno. */
+    static long write(int fd, MemorySegment buf, long size) {
+        MemorySegment state = STATE.get();
+        try {
+            long n = (long) WRITE.invokeExact(state, fd, buf, size);
+            return n < 0 ? -(int) ERRNO.get(state, 0L) : n;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static void mount(String source, String target, String type, long flags, String data) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int r = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
+                    arena.allocateFrom(type), flags, arena.allocateFrom(data));
+            check("mount " + target, r, state);
+        } catch (SyscallException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static void umount2(String target, int flags) throws SyscallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int r = (int) UMOUNT2.invokeExact(state, arena.allocateFrom(target), flags);
+            check("umount " + target, r, state);
+        } catch (SyscallException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** strerror(errno), or just the number. */
+    @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
+    static String describe(int errno) {
+        if (STRERROR == null) {
+            return "errno " + errno;
+        }
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    private static int check(String call, int result, MemorySegment state) throws SyscallException {
+        if (result < 0) {
+            throw new SyscallException(call, (int) ERRNO.get(state, 0L));
+        }
+        return result;
+    }
+
+    @SuppressWarnings("restricted") // downcalls are the point of this class
+    private static MethodHandle find(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return LINKER.defaultLookup().find(name).map(s -> LINKER.downcallHandle(s, descriptor, options)).orElse(null);
+    }
+}
