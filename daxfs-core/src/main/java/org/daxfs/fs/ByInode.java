@@ -197,7 +197,7 @@ public final class ByInode {
             openCount(target, where);
             return target;
         });
-        return handleOn(in, f, where, true);
+        return fs.handleOn(in, f, where, true);
     }
 
     /**
@@ -226,7 +226,7 @@ public final class ByInode {
             openCount(target, where);
             return target;
         });
-        FileHandle h = handleOn(in, f, where, existed[0]);
+        FileHandle h = fs.handleOn(in, f, where, existed[0]);
         try {
             return new Created(hold(in, where), h);
         } catch (FsException | RuntimeException e) {
@@ -348,25 +348,7 @@ public final class ByInode {
             if (target.isDirectory()) {
                 throw FsException.of(Errno.EISDIR, where);
             }
-            long t = fs.now();
-            target.lock.writeLock().lock();
-            try (Transaction txn = fs.journal().begin()) {
-                parent.joinTransaction(txn);
-                target.joinTransaction(txn);
-                fs.directoryOf(txn, parent).remove(name);
-                parent.record.mtime = t;
-                parent.record.ctime = t;
-                target.record.nlink--;
-                target.record.ctime = t;
-                fs.table().write(txn, parent);
-                fs.table().write(txn, target);
-                if (target.record.nlink == 0) {
-                    fs.orphans().add(txn, target);
-                }
-                txn.commit();
-            } finally {
-                target.lock.writeLock().unlock();
-            }
+            fs.removeName(parent, name, target);
             return target;
         });
         fs.freeIfUnused(victim);
@@ -388,26 +370,7 @@ public final class ByInode {
             if (!d.isDirectory()) {
                 throw FsException.of(Errno.ENOTDIR, where);
             }
-            if (fs.directoryOf(fs.journal().committed(), d).count() != 0) {
-                throw FsException.of(Errno.ENOTEMPTY, where);
-            }
-            long t = fs.now();
-            d.lock.writeLock().lock();
-            try (Transaction txn = fs.journal().begin()) {
-                parent.joinTransaction(txn);
-                d.joinTransaction(txn);
-                fs.directoryOf(txn, parent).remove(name);
-                parent.record.nlink--;
-                parent.record.mtime = t;
-                parent.record.ctime = t;
-                d.record.nlink = 0;
-                d.record.ctime = t;
-                fs.table().write(txn, parent);
-                fs.orphans().add(txn, d);
-                txn.commit();
-            } finally {
-                d.lock.writeLock().unlock();
-            }
+            fs.removeDirectory(parent, name, d, where);
             return d;
         });
         fs.freeIfUnused(victim);
@@ -814,20 +777,6 @@ public final class ByInode {
         } finally {
             in.lock.writeLock().unlock();
         }
-    }
-
-    /** A handle on {@code in}, whose open was counted; truncated first if asked and it existed. */
-    private FileHandle handleOn(Inode in, Set<OpenFlag> f, String where, boolean existed) throws FsException {
-        FileHandle handle = new FileHandle(fs, in, f, where);
-        if (existed && f.contains(OpenFlag.TRUNCATE) && in.type() == FileType.REGULAR) {
-            try {
-                handle.truncate(0);
-            } catch (FsException e) {
-                handle.close();
-                throw e;
-            }
-        }
-        return handle;
     }
 
     /** Takes a hold on {@code in} and returns its attributes. Context: namespace lock held. */

@@ -302,6 +302,11 @@ public final class DaxFileSystem implements AutoCloseable {
                 shared.unlock();
             }
         }
+        return handleOn(in, f, path, existed);
+    }
+
+    /** A handle on {@code in}, whose open was counted; truncated first if asked and the file existed. */
+    FileHandle handleOn(Inode in, Set<OpenFlag> f, String path, boolean existed) throws FsException {
         FileHandle handle = new FileHandle(this, in, f, path);
         if (existed && f.contains(OpenFlag.TRUNCATE) && in.type() == FileType.REGULAR) {
             try {
@@ -312,6 +317,59 @@ public final class DaxFileSystem implements AutoCloseable {
             }
         }
         return handle;
+    }
+
+    /**
+     * Removes the name {@code name} of {@code target} (not a directory) from {@code parent}; a last link
+     * puts the inode on the orphan list until its last close. Context: namespace lock exclusive.
+     */
+    void removeName(Inode parent, byte[] name, Inode target) throws FsException {
+        long t = now();
+        target.lock.writeLock().lock();
+        try (Transaction txn = journal.begin()) {
+            parent.joinTransaction(txn);
+            target.joinTransaction(txn);
+            index(txn, parent).remove(name);
+            parent.record.mtime = t;
+            parent.record.ctime = t;
+            target.record.nlink--;
+            target.record.ctime = t;
+            table.write(txn, parent);
+            table.write(txn, target);
+            if (target.record.nlink == 0) {
+                orphans.add(txn, target);
+            }
+            txn.commit();
+        } finally {
+            target.lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Removes the directory {@code dir}, named {@code name} in {@code parent}, if it is empty (else
+     * ENOTEMPTY). Context: namespace lock exclusive.
+     */
+    void removeDirectory(Inode parent, byte[] name, Inode dir, String where) throws FsException {
+        if (index(journal.committed(), dir).count() != 0) {
+            throw FsException.of(Errno.ENOTEMPTY, where);
+        }
+        long t = now();
+        dir.lock.writeLock().lock();
+        try (Transaction txn = journal.begin()) {
+            parent.joinTransaction(txn);
+            dir.joinTransaction(txn);
+            index(txn, parent).remove(name);
+            parent.record.nlink--;
+            parent.record.mtime = t;
+            parent.record.ctime = t;
+            dir.record.nlink = 0;
+            dir.record.ctime = t;
+            table.write(txn, parent);
+            orphans.add(txn, dir);
+            txn.commit();
+        } finally {
+            dir.lock.writeLock().unlock();
+        }
     }
 
     /** Opens with default permissions 0644 for a created file. */
@@ -361,27 +419,7 @@ public final class DaxFileSystem implements AutoCloseable {
             if (!dir.isDirectory()) {
                 throw FsException.of(Errno.ENOTDIR, path);
             }
-            if (index(journal.committed(), dir).count() != 0) {
-                throw FsException.of(Errno.ENOTEMPTY, path);
-            }
-            Inode parent = loc.parent();
-            long t = now();
-            dir.lock.writeLock().lock();
-            try (Transaction txn = journal.begin()) {
-                parent.joinTransaction(txn);
-                dir.joinTransaction(txn);
-                index(txn, parent).remove(loc.name());
-                parent.record.nlink--;
-                parent.record.mtime = t;
-                parent.record.ctime = t;
-                dir.record.nlink = 0;
-                dir.record.ctime = t;
-                table.write(txn, parent);
-                orphans.add(txn, dir);
-                txn.commit();
-            } finally {
-                dir.lock.writeLock().unlock();
-            }
+            removeDirectory(loc.parent(), loc.name(), dir, path);
             return dir;
         });
         releaseIfUnused(victim);
@@ -439,26 +477,7 @@ public final class DaxFileSystem implements AutoCloseable {
             if (loc.trailingSlash()) {
                 throw FsException.of(Errno.ENOTDIR, path);
             }
-            Inode parent = loc.parent();
-            long t = now();
-            target.lock.writeLock().lock();
-            try (Transaction txn = journal.begin()) {
-                parent.joinTransaction(txn);
-                target.joinTransaction(txn);
-                index(txn, parent).remove(loc.name());
-                parent.record.mtime = t;
-                parent.record.ctime = t;
-                target.record.nlink--;
-                target.record.ctime = t;
-                table.write(txn, parent);
-                table.write(txn, target);
-                if (target.record.nlink == 0) {
-                    orphans.add(txn, target);
-                }
-                txn.commit();
-            } finally {
-                target.lock.writeLock().unlock();
-            }
+            removeName(loc.parent(), loc.name(), target);
             return target;
         });
         releaseIfUnused(victim);
