@@ -81,6 +81,7 @@ class ConcurrencyTest {
         int threads = 3;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch started = new CountDownLatch(threads);
+        CountDownLatch busy = new CountDownLatch(threads);
         AtomicBoolean stop = new AtomicBoolean();
         List<Future<String>> results = new ArrayList<>();
         try {
@@ -91,6 +92,9 @@ class ConcurrencyTest {
                         started.countDown();
                         ByteBuffer b = ByteBuffer.allocate(4096);
                         for (long i = 0; !stop.get(); i++) {
+                            if (i == 100) {
+                                busy.countDown(); // closing must meet threads in the middle of their work
+                            }
                             b.clear();
                             if (id == 0) {
                                 ch.read(b, (i * 4096) % (1 << 16));
@@ -107,7 +111,7 @@ class ConcurrencyTest {
                 }));
             }
             assertTrue(started.await(30, TimeUnit.SECONDS));
-            Thread.sleep(50);
+            assertTrue(busy.await(60, TimeUnit.SECONDS));
             fs.close();
             stop.set(true);
             for (Future<String> r : results) {
