@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.daxfs.FsException;
+import org.daxfs.linux.SyscallException;
 import org.daxfs.locking.LockOrder;
 
 /**
@@ -80,7 +81,7 @@ public final class CrashSimulatorDevice extends MemoryBackedDevice {
         this.synchronous = synchronous;
         try {
             this.liveFd = LinuxCalls.memfdCreate("daxfs-crash-live", LinuxCalls.MFD_CLOEXEC);
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             storage.close();
             access.close();
             throw new IllegalStateException("cannot create the live image of a crash simulator", e);
@@ -259,7 +260,7 @@ public final class CrashSimulatorDevice extends MemoryBackedDevice {
             try (FileChannel channel = FileChannel.open(procPath, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 return channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
             }
-        } catch (LinuxCalls.SyscallException | IOException e) {
+        } catch (IOException e) { // SyscallException too
             throw new IllegalStateException("cannot map the live image of a crash simulator (" + size + " bytes)", e);
         }
     }
@@ -267,7 +268,7 @@ public final class CrashSimulatorDevice extends MemoryBackedDevice {
     private static void closeQuietly(int fd) {
         try {
             LinuxCalls.close(fd);
-        } catch (LinuxCalls.SyscallException ignored) {
+        } catch (SyscallException ignored) {
             // close(2) of a descriptor we own can only fail with EINTR/EIO; mappings are unaffected.
         }
     }

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.linux.SyscallException;
 
 /**
  * Device-DAX character devices ({@code /dev/daxX.Y}): persistent or CXL memory exposed without a file
@@ -171,7 +172,7 @@ final class DevDaxNode {
         try {
             fd = LinuxCalls.open(file.toString(),
                     (readOnly ? LinuxCalls.O_RDONLY : LinuxCalls.O_RDWR) | LinuxCalls.O_CLOEXEC);
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             throw LinuxCalls.toFsException(e, Errno.EIO, -1).withPath(file.toString());
         }
         MemorySegment address;
@@ -181,7 +182,7 @@ final class DevDaxNode {
             int prot = readOnly ? LinuxCalls.PROT_READ : LinuxCalls.PROT_READ | LinuxCalls.PROT_WRITE;
             try {
                 address = LinuxCalls.mmap(size, prot, LinuxCalls.MAP_SHARED_VALIDATE | LinuxCalls.MAP_SYNC, fd);
-            } catch (LinuxCalls.SyscallException e) {
+            } catch (SyscallException e) {
                 if (e.errno() != LinuxCalls.EOPNOTSUPP && e.errno() != LinuxCalls.EINVAL) {
                     throw e;
                 }
@@ -189,7 +190,7 @@ final class DevDaxNode {
                 address = LinuxCalls.mmap(size, prot, LinuxCalls.MAP_SHARED, fd);
             }
             keepDescriptor = windowRefusal == null;
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             throw LinuxCalls.toFsException(e, Errno.EIO, -1).withPath(file.toString());
         } finally {
             // The mapping keeps its own reference to the file; only windows need the descriptor.
@@ -226,7 +227,7 @@ final class DevDaxNode {
     private static void closeQuietly(int fd) {
         try {
             LinuxCalls.close(fd);
-        } catch (LinuxCalls.SyscallException ignored) {
+        } catch (SyscallException ignored) {
             // close(2) of a descriptor we own can only fail with EINTR/EIO; mappings are unaffected.
         }
     }
@@ -234,7 +235,7 @@ final class DevDaxNode {
     private static void unmap(MemorySegment segment, long size) {
         try {
             LinuxCalls.munmap(segment, size);
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             // Only an invalid address or length makes munmap fail; both are ours, so this is a bug.
             throw new IllegalStateException("munmap of device mapping failed", e);
         }

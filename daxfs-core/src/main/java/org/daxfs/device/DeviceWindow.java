@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.linux.SyscallException;
 
 /**
  * A reserved range of virtual address space in which device pages are shown at chosen places, so that
@@ -67,7 +68,7 @@ public final class DeviceWindow implements AutoCloseable {
             MemorySegment base = LinuxCalls.mmapAnonymous(MemorySegment.NULL, size, LinuxCalls.PROT_NONE,
                     LinuxCalls.MAP_NORESERVE);
             return new DeviceWindow(device, source, base, size);
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             throw LinuxCalls.toFsException(e, Errno.EIO, -1);
         }
     }
@@ -155,7 +156,7 @@ public final class DeviceWindow implements AutoCloseable {
             if (length > 0) {
                 LinuxCalls.mprotect(at(windowOffset), length, protection(writable));
             }
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             throw LinuxCalls.toFsException(e, Errno.EIO, windowOffset);
         } finally {
             end();
@@ -183,7 +184,7 @@ public final class DeviceWindow implements AutoCloseable {
             if (end > start) {
                 LinuxCalls.msync(at(start), end - start, LinuxCalls.MS_SYNC);
             }
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             throw LinuxCalls.toFsException(e, Errno.EIO, windowOffset);
         } finally {
             end();
@@ -224,7 +225,7 @@ public final class DeviceWindow implements AutoCloseable {
         try {
             checkPlaced(LinuxCalls.mmap(at(windowOffset), length, protection(writable), flags, fd, deviceOffset),
                     windowOffset);
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             throw mapFailed(e, windowOffset, deviceOffset, length);
         }
     }
@@ -233,17 +234,17 @@ public final class DeviceWindow implements AutoCloseable {
         try {
             checkPlaced(LinuxCalls.mmapAnonymous(at(windowOffset), length, LinuxCalls.PROT_READ,
                     LinuxCalls.MAP_FIXED), windowOffset);
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             throw mapFailed(e, windowOffset, windowOffset, length);
         }
     }
 
     /** Reserves the range again after a failed MAP_FIXED, then describes the failure. */
-    private FsException mapFailed(LinuxCalls.SyscallException e, long windowOffset, long offset, long length) {
+    private FsException mapFailed(SyscallException e, long windowOffset, long offset, long length) {
         try {
             checkPlaced(LinuxCalls.mmapAnonymous(at(windowOffset), length, LinuxCalls.PROT_NONE,
                     LinuxCalls.MAP_FIXED | LinuxCalls.MAP_NORESERVE), windowOffset);
-        } catch (LinuxCalls.SyscallException again) {
+        } catch (SyscallException again) {
             // Reserving pages that were reserved a moment ago fails only when the kernel is out of memory for
             // its own structures. The range may now be a hole that an unrelated mapping could take, so the
             // window is closed and never unmapped: a munmap of the whole range could remove that mapping.
@@ -267,7 +268,7 @@ public final class DeviceWindow implements AutoCloseable {
         }
         try {
             LinuxCalls.munmap(base, size);
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             // Only an invalid address or length makes munmap fail; both are ours, so this is a bug.
             throw new IllegalStateException("munmap of " + this + " failed", e);
         }

@@ -19,6 +19,7 @@ import java.util.Set;
 import jdk.nio.mapmode.ExtendedMapMode;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.linux.SyscallException;
 
 /**
  * Where devices come from: image files, devdax nodes, block devices and volatile memory.
@@ -227,7 +228,7 @@ public final class Devices {
         int fd;
         try {
             fd = LinuxCalls.memfdCreate("daxfs", LinuxCalls.MFD_CLOEXEC);
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             throw LinuxCalls.toFsException(e, Errno.EIO, -1);
         }
         Path procPath = Path.of("/proc/self/fd/" + fd);
@@ -241,11 +242,11 @@ public final class Devices {
             return new MappedDevice("memory " + procPath + " (memfd, " + rounded + " bytes)", arena, mapping, false,
                     MappedDevice.Persistence.MSYNC, false, procPath, () -> LinuxCalls.close(fd),
                     WindowSource.borrowed(fd, false, false));
-        } catch (LinuxCalls.SyscallException | IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) { // SyscallException too
             arena.close();
             try {
                 LinuxCalls.close(fd);
-            } catch (LinuxCalls.SyscallException suppressed) {
+            } catch (SyscallException suppressed) {
                 e.addSuppressed(suppressed);
             }
             if (e instanceof RuntimeException re) {

@@ -7,14 +7,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.Optional;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.linux.SyscallException;
+import org.daxfs.linux.Syscalls;
 
 /**
  * The few Linux system calls the device layer needs and the JDK does not offer: memfd_create, ftruncate
@@ -47,71 +47,51 @@ final class LinuxCalls {
     static final int EOPNOTSUPP = 95;
     static final int EINVAL = 22;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CALL_STATE.varHandle(PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final StructLayout CALL_STATE = Syscalls.CALL_STATE;
+    private static final Linker.Option CAPTURE_ERRNO = Syscalls.CAPTURE_ERRNO;
 
     private static final MethodHandle MEMFD_CREATE =
-            find("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+            Syscalls.downcall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle FTRUNCATE =
-            find("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
+            Syscalls.downcall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle CLOSE =
-            find("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+            Syscalls.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     // open(2) is variadic: the mode argument must be passed as a variadic one.
-    private static final MethodHandle OPEN = find("open",
+    private static final MethodHandle OPEN = Syscalls.downcall("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MMAP = find("mmap",
+    private static final MethodHandle MMAP = Syscalls.downcall("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
             CAPTURE_ERRNO);
     private static final MethodHandle MUNMAP =
-            find("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+            Syscalls.downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle MPROTECT =
-            find("mprotect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
+            Syscalls.downcall("mprotect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle MSYNC =
-            find("msync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle STRERROR =
-            find("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+            Syscalls.downcall("msync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
 
     private LinuxCalls() {}
-
-    /** A failed system call: its errno and the text strerror gives for it. */
-    static final class SyscallException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final int errno;
-
-        SyscallException(String call, int errno) {
-            super(call + ": " + describe(errno) + " (errno " + errno + ")");
-            this.errno = errno;
-        }
-
-        int errno() {
-            return errno;
-        }
-    }
 
     /** Creates an anonymous memory file; returns its descriptor. */
     static int memfdCreate(String name, int flags) throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int fd = (int) invoke(MEMFD_CREATE, "memfd_create", state, arena.allocateFrom(name), flags);
-            return check("memfd_create", fd, state);
+            return Syscalls.check("memfd_create", fd, state);
         }
     }
 
     static void ftruncate(int fd, long length) throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("ftruncate", (int) invoke(FTRUNCATE, "ftruncate", state, fd, length), state);
+            Syscalls.check("ftruncate", (int) invoke(FTRUNCATE, "ftruncate", state, fd, length), state);
         }
     }
 
     static void close(int fd) throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("close", (int) invoke(CLOSE, "close", state, fd), state);
+            Syscalls.check("close", (int) invoke(CLOSE, "close", state, fd), state);
         }
     }
 
@@ -119,7 +99,7 @@ final class LinuxCalls {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int fd = (int) invoke(OPEN, "open", state, arena.allocateFrom(path), flags, 0);
-            return check("open " + path, fd, state);
+            return Syscalls.check("open " + path, fd, state);
         }
     }
 
@@ -139,7 +119,7 @@ final class LinuxCalls {
             MemorySegment addr = (MemorySegment) invoke(MMAP, "mmap", state,
                     address, length, prot, flags, fd, offset);
             if (addr.address() == -1L) { // MAP_FAILED
-                throw new SyscallException("mmap", (int) ERRNO.get(state, 0L));
+                throw new SyscallException("mmap", Syscalls.errno(state));
             }
             return addr;
         }
@@ -154,35 +134,21 @@ final class LinuxCalls {
     static void mprotect(MemorySegment address, long length, int prot) throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("mprotect", (int) invoke(MPROTECT, "mprotect", state, address, length, prot), state);
+            Syscalls.check("mprotect", (int) invoke(MPROTECT, "mprotect", state, address, length, prot), state);
         }
     }
 
     static void msync(MemorySegment address, long length, int flags) throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("msync", (int) invoke(MSYNC, "msync", state, address, length, flags), state);
+            Syscalls.check("msync", (int) invoke(MSYNC, "msync", state, address, length, flags), state);
         }
     }
 
     static void munmap(MemorySegment address, long length) throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("munmap", (int) invoke(MUNMAP, "munmap", state, address, length), state);
-        }
-    }
-
-    /** strerror(errno), or just the number when libc has no text for it. */
-    @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
-    static String describe(int errno) {
-        if (STRERROR == null) {
-            return "errno " + errno;
-        }
-        try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
-            return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
+            Syscalls.check("munmap", (int) invoke(MUNMAP, "munmap", state, address, length), state);
         }
     }
 
@@ -202,13 +168,6 @@ final class LinuxCalls {
         return FsException.wrap(errno, null, offset, e.getMessage(), e);
     }
 
-    private static int check(String call, int result, MemorySegment state) throws SyscallException {
-        if (result < 0) {
-            throw new SyscallException(call, (int) ERRNO.get(state, 0L));
-        }
-        return result;
-    }
-
     private static Object invoke(MethodHandle handle, String name, MemorySegment state, Object... args)
             throws SyscallException {
         if (handle == null) {
@@ -224,11 +183,5 @@ final class LinuxCalls {
         } catch (Throwable t) {
             throw new IllegalStateException("unexpected checked exception from " + name, t);
         }
-    }
-
-    @SuppressWarnings("restricted") // downcalls are the point of this class
-    private static MethodHandle find(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        Optional<MemorySegment> symbol = LINKER.defaultLookup().find(name);
-        return symbol.map(s -> LINKER.downcallHandle(s, descriptor, options)).orElse(null);
     }
 }

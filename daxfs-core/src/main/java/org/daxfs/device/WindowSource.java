@@ -7,6 +7,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.linux.SyscallException;
 
 /**
  * Where a device's {@link DeviceWindow}s get their pages: a descriptor of the file that holds the device's
@@ -117,7 +118,7 @@ final class WindowSource implements AutoCloseable {
         if (path != null && fd >= 0) {
             try {
                 LinuxCalls.close(fd);
-            } catch (LinuxCalls.SyscallException ignored) {
+            } catch (SyscallException ignored) {
                 // close(2) of a descriptor we own can only fail with EINTR/EIO; nothing is mapped through it.
             }
             fd = -1;
@@ -129,7 +130,7 @@ final class WindowSource implements AutoCloseable {
         try {
             opened = LinuxCalls.open(path.toString(),
                     (readOnly ? LinuxCalls.O_RDONLY : LinuxCalls.O_RDWR) | LinuxCalls.O_CLOEXEC);
-        } catch (LinuxCalls.SyscallException e) {
+        } catch (SyscallException e) {
             throw LinuxCalls.toFsException(e, Errno.EIO, offset).withPath(path.toString());
         }
         Object openedKey;
@@ -143,7 +144,7 @@ final class WindowSource implements AutoCloseable {
             // A different inode: closing this descriptor cannot drop the lock on the device's file.
             try {
                 LinuxCalls.close(opened);
-            } catch (LinuxCalls.SyscallException ignored) {
+            } catch (SyscallException ignored) {
                 // Nothing was mapped through it.
             }
             throw FsException.of(Errno.EIO, path.toString(), "the file at this path is no longer the device's file ("

@@ -7,11 +7,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import org.daxfs.linux.SyscallException;
+import org.daxfs.linux.Syscalls;
 
 /**
  * The Linux system calls the FUSE front end needs and the JDK does not offer: open, read, write and close of
@@ -39,44 +39,26 @@ final class FuseCalls {
     static final int EBUSY = 16;
     static final int ENOSYS = 38;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final StructLayout CALL_STATE = Syscalls.CALL_STATE;
+    private static final Linker.Option CAPTURE_ERRNO = Syscalls.CAPTURE_ERRNO;
 
-    private static final MethodHandle OPEN = find("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+    private static final MethodHandle OPEN = Syscalls.downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = find("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle READ = find("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+    private static final MethodHandle CLOSE = Syscalls.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle READ = Syscalls.downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
             CAPTURE_ERRNO);
-    private static final MethodHandle WRITE = find("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+    private static final MethodHandle WRITE = Syscalls.downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
             CAPTURE_ERRNO);
-    private static final MethodHandle MOUNT = find("mount",
+    private static final MethodHandle MOUNT = Syscalls.downcall("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
-    private static final MethodHandle UMOUNT2 = find("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+    private static final MethodHandle UMOUNT2 = Syscalls.downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
             CAPTURE_ERRNO);
-    private static final MethodHandle GETEUID = find("geteuid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle STRERROR = find("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle GETEUID = Syscalls.downcall("geteuid", FunctionDescriptor.of(JAVA_INT));
 
     /** Each thread's errno capture area, for the calls of the session loop. */
     private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
 
     private FuseCalls() {
-    }
-
-    /** A failed system call: its errno and strerror's text. */
-    static final class SyscallException extends java.io.IOException {
-        private static final long serialVersionUID = 1L;
-        private final int errno;
-
-        SyscallException(String call, int errno) {
-            super(call + ": " + describe(errno) + " (errno " + errno + ")");
-            this.errno = errno;
-        }
-
-        int errno() {
-            return errno;
-        }
     }
 
     static boolean available() {
@@ -87,7 +69,7 @@ final class FuseCalls {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, 0);
-            return check("open " + path, fd, state);
+            return Syscalls.check("open " + path, fd, state);
         } catch (SyscallException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -98,7 +80,7 @@ final class FuseCalls {
     static void close(int fd) throws SyscallException {
         MemorySegment state = STATE.get();
         try {
-            check("close", (int) CLOSE.invokeExact(state, fd), state);
+            Syscalls.check("close", (int) CLOSE.invokeExact(state, fd), state);
         } catch (SyscallException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -111,7 +93,7 @@ final class FuseCalls {
         MemorySegment state = STATE.get();
         try {
             long n = (long) READ.invokeExact(state, fd, buf, size);
-            return n < 0 ? -(int) ERRNO.get(state, 0L) : n;
+            return n < 0 ? -Syscalls.errno(state) : n;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -124,7 +106,7 @@ final class FuseCalls {
         MemorySegment state = STATE.get();
         try {
             long n = (long) WRITE.invokeExact(state, fd, buf, size);
-            return n < 0 ? -(int) ERRNO.get(state, 0L) : n;
+            return n < 0 ? -Syscalls.errno(state) : n;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -137,7 +119,7 @@ final class FuseCalls {
             MemorySegment state = arena.allocate(CALL_STATE);
             int r = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
                     arena.allocateFrom(type), flags, arena.allocateFrom(data));
-            check("mount " + target, r, state);
+            Syscalls.check("mount " + target, r, state);
         } catch (SyscallException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -149,7 +131,7 @@ final class FuseCalls {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int r = (int) UMOUNT2.invokeExact(state, arena.allocateFrom(target), flags);
-            check("umount " + target, r, state);
+            Syscalls.check("umount " + target, r, state);
         } catch (SyscallException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -165,31 +147,5 @@ final class FuseCalls {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-    }
-
-    /** strerror(errno), or just the number. */
-    @SuppressWarnings("restricted") // reinterpret: strerror returns a NUL-terminated string of unknown length
-    static String describe(int errno) {
-        if (STRERROR == null) {
-            return "errno " + errno;
-        }
-        try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
-            return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
-    }
-
-    private static int check(String call, int result, MemorySegment state) throws SyscallException {
-        if (result < 0) {
-            throw new SyscallException(call, (int) ERRNO.get(state, 0L));
-        }
-        return result;
-    }
-
-    @SuppressWarnings("restricted") // downcalls are the point of this class
-    private static MethodHandle find(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        return LINKER.defaultLookup().find(name).map(s -> LINKER.downcallHandle(s, descriptor, options)).orElse(null);
     }
 }

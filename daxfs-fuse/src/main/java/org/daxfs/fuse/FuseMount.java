@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.daxfs.fs.DaxFileSystem;
+import org.daxfs.linux.SyscallException;
 
 /**
  * A mounted DaxFS served to the kernel over {@code /dev/fuse}: the mounting, and the life of the session.
@@ -159,7 +160,7 @@ public final class FuseMount implements AutoCloseable {
             if (!session.exited().isDone()) {
                 try {
                     FuseCalls.umount2(target, 0);
-                } catch (FuseCalls.SyscallException e) {
+                } catch (SyscallException e) {
                     if (e.errno() == FuseCalls.EBUSY) {
                         FuseCalls.umount2(target, FuseCalls.MNT_DETACH);
                     } else if (e.errno() != FuseCalls.EINVAL) { // EINVAL: no longer mounted there
@@ -207,7 +208,7 @@ public final class FuseMount implements AutoCloseable {
         if (!Files.exists(abort)) {
             try {
                 FuseCalls.mount("fusectl", connections.toString(), "fusectl", 0, "");
-            } catch (FuseCalls.SyscallException e) {
+            } catch (SyscallException e) {
                 if (e.errno() != FuseCalls.EBUSY) {
                     throw e;
                 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.daxfs.FsException;
+import org.daxfs.linux.Syscalls;
 
 /**
  * The session loop: a small pool of worker threads, each reading the next request from {@code /dev/fuse},
@@ -104,7 +105,7 @@ final class FuseSession {
                 } while (n == -FuseCalls.ENOENT || n == -FuseCalls.EINTR || n == -FuseCalls.EAGAIN);
                 if (n <= 0) {
                     if (n != -FuseCalls.ENODEV && n != 0 && !ending) {
-                        log.accept("reading /dev/fuse failed: " + FuseCalls.describe((int) -n) + "; ending the session");
+                        log.accept("reading /dev/fuse failed: " + Syscalls.describe((int) -n) + "; ending the session");
                     }
                     return;
                 }
@@ -188,7 +189,7 @@ final class FuseSession {
             MemorySegment.copy(body, 0, out, java.lang.foreign.ValueLayout.JAVA_BYTE, FuseProtocol.OUT_HEADER_SIZE, body.length);
             long n = FuseCalls.write(fd, out, total);
             if (n < 0 && n != -FuseCalls.ENOENT && !ending) {
-                log.accept("writing a reply failed: " + FuseCalls.describe((int) -n));
+                log.accept("writing a reply failed: " + Syscalls.describe((int) -n));
             }
         }
     }
@@ -201,7 +202,7 @@ final class FuseSession {
         // ENOENT: the request was interrupted and is gone; ENODEV: unmounted meanwhile. Neither is a problem.
         if (n != -FuseCalls.ENOENT && n != -FuseCalls.ENODEV && !ending) {
             log.accept("reply to " + FuseProtocol.opcodeName(h.opcode()) + " failed: "
-                    + (n < 0 ? FuseCalls.describe((int) -n) : "short write of " + n + " bytes"));
+                    + (n < 0 ? Syscalls.describe((int) -n) : "short write of " + n + " bytes"));
         }
         return false;
     }
