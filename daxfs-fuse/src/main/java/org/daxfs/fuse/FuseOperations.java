@@ -609,7 +609,9 @@ final class FuseOperations implements FuseSession.Handler {
         if (start < 0 || end < start) {
             throw new FuseError(FuseError.EINVAL, "lock range " + start + ".." + end);
         }
-        LockTable.Lock want = new LockTable.Lock(in.owner(), start, end, in.type(), in.pid(), in.fh());
+        // Whether it is an OFD lock matters only to deadlock detection, and only for a lock that is kept or waited for.
+        boolean ofd = !flock && in.type() != F_UNLCK && OfdLockProbe.isOfd(in.pid(), h.pid());
+        LockTable.Lock want = new LockTable.Lock(in.owner(), start, end, in.type(), in.pid(), in.fh(), ofd);
         long ino = ino(h.nodeid());
         if (!wait) {
             if (!locks.tryLock(ino, flock, want)) {

@@ -1,10 +1,14 @@
 package org.daxfs.fuse;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -17,7 +21,13 @@ import java.util.function.IntConsumer;
  * an unlock of flock's), and by open file when it releases one ({@link #releaseHandle}).
  *
  * <p>A blocking request that conflicts waits without holding a thread: it is queued, and answered when an
- * unlock lets it through or the kernel interrupts it (EINTR). Deadlocks between waiters are not detected.
+ * unlock lets it through or the kernel interrupts it (EINTR).
+ *
+ * <p>Deadlocks: a blocking POSIX request that would wait for a lock whose owner waits, directly or through a
+ * chain of waiting owners, for a lock of the requester is refused with EDEADLK instead of queued, as Linux's
+ * posix_locks_deadlock does (checked when a request would start waiting). As there, open file description locks
+ * take no part: an OFD request is never refused, and a wait for an OFD lock is no link of a chain, since an open
+ * file is not a process that sleeps (another thread may still release its lock). flock locks take no part either.
  *
  * <p>Locking: every method holds this table's monitor (a leaf: no other lock is taken inside, and the answers
  * to waiters are sent after it is released).
@@ -25,9 +35,14 @@ import java.util.function.IntConsumer;
 final class LockTable {
     /**
      * A lock or a request: owner, range [start, end] (end inclusive), F_RDLCK/F_WRLCK/F_UNLCK, the holder's pid,
-     * and the open file (FUSE file handle) it was set through.
+     * the open file (FUSE file handle) it was set through, and whether it is an open file description lock.
      */
-    record Lock(long owner, long start, long end, int type, int pid, long fh) {
+    record Lock(long owner, long start, long end, int type, int pid, long fh, boolean ofd) {
+        /** A POSIX (process-owned) lock or a flock lock. */
+        Lock(long owner, long start, long end, int type, int pid, long fh) {
+            this(owner, start, end, type, pid, fh, false);
+        }
+
         boolean overlaps(long s, long e) {
             return start <= e && s <= end;
         }
@@ -75,12 +90,18 @@ final class LockTable {
     /**
      * Takes {@code want} now and returns true, or queues it and returns false (F_SETLKW): {@code done} then gets
      * 0 once the conflicting locks are gone, or EINTR if request {@code unique} is interrupted first.
+     *
+     * @throws FuseError EDEADLK, queueing nothing, if waiting would close a cycle of waiting POSIX lock owners
      */
     boolean lockOrWait(long unique, long ino, boolean flock, Lock want, IntConsumer done) {
         List<Waiter> granted;
         synchronized (this) {
             Key key = new Key(ino, flock);
             if (want.type() != FuseProtocol.F_UNLCK && conflictWith(key, want)) {
+                if (!flock && !want.ofd() && waitsForItself(key, want)) {
+                    throw new FuseError(FuseError.EDEADLK, "owner " + Long.toHexString(want.owner()) + " locking bytes "
+                            + want.start() + ".." + want.end() + " of inode " + ino + " would wait for itself");
+                }
                 waiters.add(new Waiter(unique, key, want, done));
                 return false;
             }
@@ -172,6 +193,43 @@ final class LockTable {
     }
 
     /**
+     * Whether {@code want}, waiting, would close a cycle: follows the edges "owner X waits for a POSIX lock held by
+     * owner Y" from the holders of the locks {@code want} conflicts with, and finds {@code want}'s own owner. Unlike
+     * Linux, which follows the first conflicting lock of each waiter only, every conflicting lock is an edge (a
+     * write request waits for every reader sharing the range), so no cycle through shared locks is missed.
+     * Context: monitor held.
+     */
+    private boolean waitsForItself(Key key, Lock want) {
+        Set<Long> seen = new HashSet<>();
+        Deque<Long> owners = new ArrayDeque<>();
+        for (Lock l : held.getOrDefault(key, List.of())) {
+            if (want.conflictsWith(l) && seen.add(l.owner())) {
+                owners.add(l.owner());
+            }
+        }
+        while (!owners.isEmpty()) {
+            long owner = owners.poll();
+            for (Waiter w : waiters) {
+                if (w.want().owner() != owner || w.key().flock()) {
+                    continue;
+                }
+                for (Lock l : held.getOrDefault(w.key(), List.of())) {
+                    if (l.ofd() || !w.want().conflictsWith(l)) {
+                        continue;
+                    }
+                    if (l.owner() == want.owner()) {
+                        return true;
+                    }
+                    if (seen.add(l.owner())) {
+                        owners.add(l.owner());
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Sets {@code want}'s range of its owner's locks to its type: the owner's locks overlapping the range are cut
      * back (split in two when the range lies inside), then the new lock goes in (none for F_UNLCK) and merges with
      * the owner's locks of the same type, set through the same file, that it overlaps or touches.
@@ -195,17 +253,17 @@ final class LockTable {
                 end = Math.max(end, l.end());
             } else if (l.overlaps(start, end)) {
                 if (l.start() < start) {
-                    kept.add(new Lock(l.owner(), l.start(), start - 1, l.type(), l.pid(), l.fh()));
+                    kept.add(new Lock(l.owner(), l.start(), start - 1, l.type(), l.pid(), l.fh(), l.ofd()));
                 }
                 if (l.end() > end) {
-                    kept.add(new Lock(l.owner(), end + 1, l.end(), l.type(), l.pid(), l.fh()));
+                    kept.add(new Lock(l.owner(), end + 1, l.end(), l.type(), l.pid(), l.fh(), l.ofd()));
                 }
             } else {
                 kept.add(l);
             }
         }
         if (want.type() != FuseProtocol.F_UNLCK) {
-            kept.add(new Lock(want.owner(), start, end, want.type(), want.pid(), want.fh()));
+            kept.add(new Lock(want.owner(), start, end, want.type(), want.pid(), want.fh(), want.ofd()));
         }
         if (kept.isEmpty()) {
             held.remove(key);

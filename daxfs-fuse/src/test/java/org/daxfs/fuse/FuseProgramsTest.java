@@ -305,6 +305,84 @@ class FuseProgramsTest {
         }
     }
 
+    /**
+     * A perl process that write-locks byte {@code hold} of {@code file} with fcntl command {@code set} and says
+     * "held"; at the next line on its stdin requests byte {@code want} with command {@code setw} and says "got" or
+     * "errno N"; and exits at the line after (or when its stdin closes), closing the file.
+     */
+    private Process perlLocker(String file, int set, int setw, int hold, int want) throws Exception {
+        String script = "use Fcntl; open(F, '+<', $ARGV[0]) or die \"open: $!\"; $| = 1;"
+                + " sub lk { pack('s s x4 q q i x4', F_WRLCK, 0, $_[0], 1, 0) }"
+                + " fcntl(F, $ARGV[1], lk($ARGV[3])) or die \"fcntl: $!\"; print \"held\\n\"; <STDIN>;"
+                + " if (fcntl(F, $ARGV[2], lk($ARGV[4]))) { print \"got\\n\" } else { print 'errno ', $! + 0, \"\\n\" } <STDIN>;";
+        return new ProcessBuilder("perl", "-e", script, file, Integer.toString(set), Integer.toString(setw),
+                Integer.toString(hold), Integer.toString(want)).directory(m.mnt.toFile()).redirectErrorStream(true).start();
+    }
+
+    private static java.io.BufferedReader lines(Process p) {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static void say(Process p) throws java.io.IOException {
+        p.getOutputStream().write('\n');
+        p.getOutputStream().flush();
+    }
+
+    /** Waits until {@code n} lock requests wait in the server (they reach it some time after the line that sends them). */
+    private void awaitWaiters(int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (m.mount.operations().locks().waiting() != n) {
+            assertTrue(System.nanoTime() < deadline, "waiters: " + m.mount.operations().locks().waiting() + ", not " + n);
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aDeadlockBetweenTwoProcessesIsEdeadlkButNotForOpenFileDescriptionLocks() throws Throwable {
+        mount();
+        Files.writeString(m.path("f"), "x".repeat(100));
+        int setlk = 6;
+        int setlkw = 7;
+        Process a = perlLocker("f", setlk, setlkw, 0, 1);
+        Process b = perlLocker("f", setlk, setlkw, 1, 0);
+        try {
+            java.io.BufferedReader aOut = lines(a);
+            java.io.BufferedReader bOut = lines(b);
+            assertEquals("held", aOut.readLine());
+            assertEquals("held", bOut.readLine());
+            say(a); // a waits for b's byte
+            awaitWaiters(1);
+            say(b); // b would wait for a's byte while a waits for b's
+            assertEquals("errno 35", bOut.readLine(), "EDEADLK");
+            b.getOutputStream().close(); // b exits; its close drops its lock, and a gets it
+            assertEquals("got", aOut.readLine());
+            a.getOutputStream().close();
+            assertTrue(a.waitFor(30, TimeUnit.SECONDS) && b.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            a.destroyForcibly();
+            b.destroyForcibly();
+        }
+        // Open file description locks: Linux detects no deadlock, so both wait, until one is killed.
+        Process c = perlLocker("f", OfdLockProbe.F_OFD_SETLK, OfdLockProbe.F_OFD_SETLKW, 0, 1);
+        Process d = perlLocker("f", OfdLockProbe.F_OFD_SETLK, OfdLockProbe.F_OFD_SETLKW, 1, 0);
+        try {
+            java.io.BufferedReader cOut = lines(c);
+            assertEquals("held", cOut.readLine());
+            assertEquals("held", lines(d).readLine());
+            say(c);
+            awaitWaiters(1);
+            say(d);
+            awaitWaiters(2);
+            d.destroyForcibly(); // its wait is interrupted, its file released with its lock
+            assertEquals("got", cOut.readLine());
+            c.getOutputStream().close();
+            assertTrue(c.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            c.destroyForcibly();
+            d.destroyForcibly();
+        }
+    }
+
     private interface SyscallCall {
         int run() throws Throwable;
     }
