@@ -408,7 +408,7 @@ final class FuseOperations implements FuseSession.Handler {
         }
         // The reply counts in 32 bits; a caller copies on after a short count.
         long len = Math.min(in.len(), 1L << 30);
-        long n = ops.copyRange(file(in.fhIn()).handle(), in.offIn(), file(in.fhOut()).handle(), in.offOut(), len);
+        long n = SparseCopy.copy(ops, file(in.fhIn()).handle(), in.offIn(), file(in.fhOut()).handle(), in.offOut(), len);
         return FuseCodec.writeOut(out, 0, (int) n);
     }
 

@@ -139,6 +139,30 @@ class FuseProgramsTest {
     }
 
     @Test
+    void copyFileRangeKeepsHoles() throws Exception {
+        mount();
+        m.run("xfs_io", "-f", "-c", "pwrite -S 0x61 0 64k", "-c", "pwrite -S 0x62 1m 64k", "-c", "truncate 4m", "sparse");
+        assertEquals("4194304 256", m.run("stat", "-c", "%s %b", "sparse").trim(), "128 KiB of data");
+        m.run("xfs_io", "-f", "-c", "copy_range -s 0 -d 0 -l 4m sparse", "copy");
+        assertEquals("4194304 256", m.run("stat", "-c", "%s %b", "copy").trim(), "the copy is as sparse");
+        m.run("cmp", "sparse", "copy");
+        // Onto a file full of data, the source's holes become holes.
+        m.run("sh", "-c", "head -c 5000000 /dev/urandom > full");
+        m.run("xfs_io", "-c", "copy_range -s 0 -d 0 -l 4m sparse", "full");
+        assertEquals("5000000 1832", m.run("stat", "-c", "%s %b", "full").trim(), "32 blocks copied, 197 after the range");
+        m.run("cmp", "-n", "4194304", "sparse", "full");
+        // At an offset that is not a multiple of the block size, with a hole at the end growing the target.
+        m.run("xfs_io", "-f", "-c", "copy_range -s 0 -d 1000 -l 4m sparse", "shifted");
+        assertEquals(1000 + 4194304, Files.size(m.path("shifted")));
+        assertEquals("272", m.run("stat", "-c", "%b", "shifted").trim(), "each data range spans one more block");
+        m.run("cmp", "-i", "0:1000", "sparse", "shifted");
+        // cp, which copies with copy_file_range where it can.
+        m.run("cp", "--reflink=never", "sparse", "cp-copy");
+        assertEquals("4194304 256", m.run("stat", "-c", "%s %b", "cp-copy").trim());
+        m.run("cmp", "sparse", "cp-copy");
+    }
+
+    @Test
     void daxFlagThroughXfsIo() throws Exception {
         mount();
         Files.writeString(m.path("f"), "data");
