@@ -16,12 +16,17 @@ import org.daxfs.linux.SyscallException;
 /**
  * A mounted DaxFS served to the kernel over {@code /dev/fuse}: the mounting, and the life of the session.
  *
- * <p>{@link #mount} opens {@code /dev/fuse}, calls mount(2) with file system type {@code fuse.daxfs}, source
- * {@code daxfs} and the options {@code fd=N,rootmode=40000,user_id=U,group_id=G,default_permissions,allow_other}
- * (so the kernel checks permissions and every user may use the mount), then starts the session. That needs root
- * (CAP_SYS_ADMIN); mounting through the set-user-ID {@code fusermount3} as an ordinary user is not implemented.
- * The mount shows in /proc/mounts at once, and is usable once the kernel's INIT is answered
- * ({@link #initialized}).
+ * <p>{@link #mount} mounts in one of two ways ({@link MountMethod}), then starts the session:
+ * <ul>
+ * <li>as root, it opens {@code /dev/fuse} and calls mount(2) with file system type {@code fuse.daxfs}, source
+ * {@code daxfs} and the options {@code fd=N,rootmode=40000,user_id=0,group_id=0,default_permissions,allow_other}
+ * (so the kernel checks permissions and every user may use the mount);
+ * <li>as an ordinary user (or when asked to), it runs the set-user-ID {@code fusermount3} ({@link Fusermount}) with
+ * {@code fsname=daxfs,subtype=daxfs,default_permissions,nosuid,nodev} (and {@code allow_other} for root), which
+ * mounts the same and hands back the open {@code /dev/fuse}. An ordinary user's mount is for that user only
+ * (FUSE keeps others out, root too), unmounted with {@code fusermount3 -u}.
+ * </ul>
+ * The mount shows in /proc/mounts at once, and is usable once the kernel's INIT is answered ({@link #initialized}).
  *
  * <p>It ends when unmounted from outside ({@code daxfs umount}, umount(8), {@code fusermount3 -u}), or by
  * {@link #close}. Either way the file system stays mounted in DaxFS: closing it is the caller's, after
@@ -37,10 +42,13 @@ public final class FuseMount implements AutoCloseable {
     private final FuseOperations operations;
     private final FuseOptions options;
     private final String device;
+    /** The fusermount3 that mounted, which unmounts too; null for a mount(2) mount. */
+    private final Path fusermount;
     private boolean closed;
 
     private FuseMount(Path mountPoint, String target, int fd, FuseSession session, FuseOperations operations,
-                      FuseOptions options, String device) {
+                      FuseOptions options, String device, Path fusermount) {
+        this.fusermount = fusermount;
         this.mountPoint = mountPoint;
         this.target = target;
         this.fd = fd;
@@ -50,7 +58,7 @@ public final class FuseMount implements AutoCloseable {
         this.device = device;
     }
 
-    /** Why this process cannot mount with FUSE here, or null if it can. */
+    /** Why this process cannot mount with FUSE here (the {@link MountMethod#AUTO} way), or null if it can. */
     public static String unsupportedReason() {
         if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
             return "FUSE mounts need Linux";
@@ -61,8 +69,8 @@ public final class FuseMount implements AutoCloseable {
         if (!Files.exists(Path.of("/dev/fuse"))) {
             return "/dev/fuse does not exist (load the fuse module, or give the container the device)";
         }
-        if (FuseCalls.geteuid() != 0) {
-            return "mounting needs root (mounting through fusermount3 is not implemented)";
+        if (FuseCalls.geteuid() != 0 && (!Fusermount.available() || Fusermount.find() == null)) {
+            return "mounting needs root, or " + Fusermount.PROGRAM + " on PATH (install fuse3)";
         }
         return null;
     }
@@ -70,7 +78,8 @@ public final class FuseMount implements AutoCloseable {
     /**
      * Mounts {@code fs} at {@code mountPoint} (an existing directory) and starts serving it.
      *
-     * @throws IOException if this process cannot mount (see {@link #unsupportedReason}) or mount(2) fails
+     * @throws IOException if this process cannot mount (see {@link #unsupportedReason}), or mount(2) or
+     *     fusermount3 fails
      */
     public static FuseMount mount(DaxFileSystem fs, Path mountPoint, FuseOptions options) throws IOException {
         String reason = unsupportedReason();
@@ -84,15 +93,37 @@ public final class FuseMount implements AutoCloseable {
             throw new IllegalArgumentException("a read-only mount needs a file system mounted read-only");
         }
         String target = mountPoint.toAbsolutePath().normalize().toString();
-        int fd = FuseCalls.open("/dev/fuse", FuseCalls.O_RDWR | FuseCalls.O_CLOEXEC);
+        boolean root = FuseCalls.geteuid() == 0;
+        boolean viaFusermount = switch (options.mountMethod()) {
+            case AUTO -> !root;
+            case MOUNT_SYSCALL -> false;
+            case FUSERMOUNT -> true;
+        };
+        Path fusermount = viaFusermount && Fusermount.available() ? Fusermount.find() : null;
+        if (viaFusermount && fusermount == null) {
+            throw new IOException("cannot mount " + mountPoint + ": " + Fusermount.PROGRAM + " is not on PATH (install fuse3)");
+        }
+        int fd = fusermount != null
+                ? Fusermount.mount(fusermount, target, "fsname=daxfs,subtype=daxfs,default_permissions,nosuid,nodev"
+                        + (fs.isReadOnly() ? ",ro" : ",rw") + (root ? ",allow_other" : ""))
+                : mountSyscall(target, fs.isReadOnly());
         FuseOperations ops = new FuseOperations(fs, options.maxWrite(), options.entryTimeout().toNanos(),
                 options.attrTimeout().toNanos(), options.log());
         FuseSession session = new FuseSession(fd, ops, options.maxWrite(), options.workers(), options.log(), options.debug());
         ops.attach(session);
-        long flags = FuseCalls.MS_NOSUID | FuseCalls.MS_NODEV | (fs.isReadOnly() ? FuseCalls.MS_RDONLY : 0);
+        String device = deviceOf(target);
+        session.start("daxfs-fuse");
+        return new FuseMount(mountPoint, target, fd, session, ops, options, device, fusermount);
+    }
+
+    /** Opens {@code /dev/fuse} and mounts it at {@code target} with mount(2); returns the descriptor. */
+    private static int mountSyscall(String target, boolean readOnly) throws IOException {
+        int fd = FuseCalls.open("/dev/fuse", FuseCalls.O_RDWR | FuseCalls.O_CLOEXEC);
+        long flags = FuseCalls.MS_NOSUID | FuseCalls.MS_NODEV | (readOnly ? FuseCalls.MS_RDONLY : 0);
         String data = "fd=" + fd + ",rootmode=40000,user_id=0,group_id=0,default_permissions,allow_other";
         try {
             FuseCalls.mount("daxfs", target, TYPE, flags, data);
+            return fd;
         } catch (IOException e) {
             try {
                 FuseCalls.close(fd);
@@ -101,9 +132,11 @@ public final class FuseMount implements AutoCloseable {
             }
             throw e;
         }
-        String device = deviceOf(target);
-        session.start("daxfs-fuse");
-        return new FuseMount(mountPoint, target, fd, session, ops, options, device);
+    }
+
+    /** Whether this mount was made through fusermount3 (and is unmounted through it). */
+    boolean throughFusermount() {
+        return fusermount != null;
     }
 
     /** The operations adapter, for tests. */
@@ -158,13 +191,17 @@ public final class FuseMount implements AutoCloseable {
         closed = true;
         try {
             if (!session.exited().isDone()) {
-                try {
-                    FuseCalls.umount2(target, 0);
-                } catch (SyscallException e) {
-                    if (e.errno() == FuseCalls.EBUSY) {
-                        FuseCalls.umount2(target, FuseCalls.MNT_DETACH);
-                    } else if (e.errno() != FuseCalls.EINVAL) { // EINVAL: no longer mounted there
-                        throw e;
+                if (fusermount != null) {
+                    unmountThroughFusermount();
+                } else {
+                    try {
+                        FuseCalls.umount2(target, 0);
+                    } catch (SyscallException e) {
+                        if (e.errno() == FuseCalls.EBUSY) {
+                            FuseCalls.umount2(target, FuseCalls.MNT_DETACH);
+                        } else if (e.errno() != FuseCalls.EINVAL) { // EINVAL: no longer mounted there
+                            throw e;
+                        }
                     }
                 }
                 if (!awaitExit(options.unmountGrace())) {
@@ -179,6 +216,20 @@ public final class FuseMount implements AutoCloseable {
             operations.closeAll();
             if (session.exited().isDone()) {
                 FuseCalls.close(fd);
+            }
+        }
+    }
+
+    /**
+     * {@code fusermount3 -u -z}: detaches the mount even when busy (as mount(2)'s path retries with MNT_DETACH), so
+     * the grace period of {@link #close} starts at once. Not being mounted any more is no failure.
+     */
+    private void unmountThroughFusermount() throws IOException {
+        try {
+            Fusermount.unmount(fusermount, target, true);
+        } catch (IOException e) {
+            if (!session.exited().isDone() && deviceOf(target) != null) {
+                throw e;
             }
         }
     }
@@ -231,16 +282,11 @@ public final class FuseMount implements AutoCloseable {
             FuseCalls.umount2(target, 0);
             return;
         }
-        Process p = new ProcessBuilder("fusermount3", "-u", target).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException("fusermount3 -u " + target + " failed" + (out.isEmpty() ? "" : ": " + out));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while unmounting " + target);
+        Path fusermount = Fusermount.find();
+        if (fusermount == null) {
+            throw new IOException("cannot unmount " + target + ": " + Fusermount.PROGRAM + " is not on PATH (install fuse3)");
         }
+        Fusermount.unmount(fusermount, target, false);
     }
 
     /** True if a DaxFS FUSE mount is at {@code mountPoint}. */

@@ -49,7 +49,7 @@ class FuseProgramsTest {
     }
 
     /** A tree of files of assorted sizes, empty files and directories, a symlink and a hard link. */
-    private static Path makeTree(Path root) throws Exception {
+    static Path makeTree(Path root) throws Exception {
         Random r = new Random(5);
         Files.createDirectories(root.resolve("empty/dir"));
         for (int d = 0; d < 5; d++) {
