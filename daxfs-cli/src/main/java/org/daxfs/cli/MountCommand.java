@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.daxfs.FsException;
 import org.daxfs.fuse.FuseMount;
 import org.daxfs.fuse.FuseOptions;
+import org.daxfs.fuse.MountMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,14 +23,16 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "mount", mixinStandardHelpOptions = true,
         description = {"Mount an image with FUSE and serve it until it is unmounted.",
-            "Stays in the foreground; Ctrl-C or SIGTERM unmount. Needs root."})
+            "Stays in the foreground; Ctrl-C or SIGTERM unmount. Root mounts with mount(2), for every user;",
+            "an ordinary user through fusermount3 (package fuse3), for that user only."})
 final class MountCommand extends ImageCommand {
     @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "An existing directory to mount on.")
     Path mountPoint;
 
     @Option(names = "-o", paramLabel = "OPTION", split = ",",
             description = "Mount options, comma separated: ro (read-only), rw (the default), workers=N (request "
-                    + "threads, default 4), debug (log every request to stderr).")
+                    + "threads, default 4), debug (log every request to stderr), fusermount (mount through "
+                    + "fusermount3 even as root).")
     List<String> options = List.of();
 
     @Override
@@ -37,8 +40,11 @@ final class MountCommand extends ImageCommand {
         boolean readOnly = false;
         boolean debug = false;
         int workers = FuseOptions.defaults().workers();
+        MountMethod method = MountMethod.AUTO;
         for (String o : options) {
-            if (o.equals("ro")) {
+            if (o.equals("fusermount")) {
+                method = MountMethod.FUSERMOUNT;
+            } else if (o.equals("ro")) {
                 readOnly = true;
             } else if (o.equals("rw")) {
                 readOnly = false;
@@ -55,7 +61,7 @@ final class MountCommand extends ImageCommand {
                             + o.substring("workers=".length()) + "'");
                 }
             } else if (!o.isEmpty()) {
-                throw usageError("Unknown mount option '" + o + "' (known: ro, rw, workers=N, debug)");
+                throw usageError("Unknown mount option '" + o + "' (known: ro, rw, workers=N, debug, fusermount)");
             }
         }
         if (!Files.isDirectory(mountPoint)) {
@@ -69,7 +75,7 @@ final class MountCommand extends ImageCommand {
         MountedImage mounted = Images.mount(image, readOnly, err);
         FuseMount mount;
         try {
-            FuseOptions fo = FuseOptions.defaults().withReadOnly(readOnly).withWorkers(workers).withLog(line -> {
+            FuseOptions fo = FuseOptions.defaults().withReadOnly(readOnly).withWorkers(workers).withMountMethod(method).withLog(line -> {
                 synchronized (err) {
                     err.println("daxfs: " + line);
                     err.flush();

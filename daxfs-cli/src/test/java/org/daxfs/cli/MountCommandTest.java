@@ -1,5 +1,6 @@
 package org.daxfs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,8 +58,20 @@ class MountCommandTest {
 
     @Test
     void mountServesUntilUmount() throws Exception {
+        mountWriteAndUmount();
+    }
+
+    @Test
+    void rootMayMountThroughFusermount3() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/fusermount3")), "fusermount3 is not installed");
+        mountWriteAndUmount("-o", "fusermount");
+    }
+
+    private void mountWriteAndUmount(String... options) throws Exception {
         assumeFuse();
-        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run("mount", img, mnt.toString()));
+        List<String> args = new java.util.ArrayList<>(List.of("mount", img, mnt.toString()));
+        args.addAll(List.of(options));
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run(args.toArray(String[]::new)));
         awaitMounted(run);
         Files.writeString(mnt.resolve("hello.txt"), "hello through FUSE\n");
         Files.createDirectories(mnt.resolve("a/b"));
@@ -116,6 +129,63 @@ class MountCommandTest {
         Cli.Result info = Cli.run("info", img);
         assertTrue(info.out().lines().anyMatch(l -> l.matches("state: +clean")), info.out());
         assertEquals("written before SIGTERM", new String(Cli.run("cat", img, "/f").data(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anOrdinaryUserMountsThroughFusermount3() throws Exception {
+        assumeFuse();
+        try (OrdinaryUser user = OrdinaryUser.create()) {
+            String image = user.home.resolve("fs.img").toString();
+            assertEquals(0, Cli.run("mkfs", image, "--size", "64M").exitCode());
+            OrdinaryUser.chown(Path.of(image));
+            // A new image's root directory is root's; the user gets it, as mke2fs -E root_owner would give it.
+            try (MountedImage mounted = Images.mount(Path.of(image), false, new java.io.PrintWriter(java.io.Writer.nullWriter()))) {
+                mounted.fs().chown("/", OrdinaryUser.UID, OrdinaryUser.UID);
+            }
+            Path mine = Files.createDirectory(user.home.resolve("mnt"));
+            OrdinaryUser.chown(mine);
+            Path tree = user.home.resolve("tree");
+            Files.createDirectories(tree.resolve("d/e"));
+            Files.writeString(tree.resolve("a.txt"), "a file of an ordinary user\n");
+            byte[] big = new byte[3 << 20];
+            new java.util.Random(3).nextBytes(big);
+            Files.write(tree.resolve("d/e/big.bin"), big);
+
+            // fusermount3 refuses a mount point the user may not write to; the reason reaches the user.
+            Path roots = Files.createDirectory(user.home.resolve("roots"));
+            OrdinaryUser.Result refused = OrdinaryUser.finish(user.daxfs("mount", image, roots.toString()), "daxfs mount");
+            assertEquals(1, refused.exit(), refused.output());
+            assertTrue(refused.output().contains("fusermount3 refused to mount " + roots + " (exit status 1): "), refused.output());
+
+            Process p = user.daxfs("mount", image, mine.toString());
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                String line = out.readLine();
+                assertTrue(line != null && line.contains(" mounted on "), String.valueOf(line));
+                String mountinfo = Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "mountinfo")).stream()
+                        .filter(l -> l.contains(" " + mine + " ")).findFirst().orElseThrow();
+                assertTrue(mountinfo.matches(".* - fuse\\.daxfs daxfs rw,.*user_id=65534,group_id=65534,default_permissions"),
+                        "the user's own mount, without allow_other: " + mountinfo);
+                OrdinaryUser.Result copy = OrdinaryUser.runIn(p.pid(), true, "sh", "-c", "cp -a \"$1\" \"$2/copy\" && "
+                        + "diff -r \"$1\" \"$2/copy\" && stat -c '%u %g %s' \"$2/copy/d/e/big.bin\"", "sh", tree.toString(),
+                        mine.toString());
+                assertEquals(0, copy.exit(), copy.output());
+                assertEquals("65534 65534 3145728", copy.output().trim());
+                OrdinaryUser.Result root = OrdinaryUser.runIn(p.pid(), false, "stat", mine.resolve("copy").toString());
+                assertTrue(root.exit() != 0 && root.output().contains("Permission denied"), "others are kept out: " + root);
+                OrdinaryUser.Result umount = OrdinaryUser.finish(user.daxfsIn(p.pid(), "umount", mine.toString()), "daxfs umount");
+                assertEquals(0, umount.exit(), umount.output());
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the mount process ended");
+                assertEquals(0, p.exitValue());
+                String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals("", rest.trim(), "nothing went wrong while unmounting");
+            } finally {
+                p.destroyForcibly();
+            }
+            Cli.Result fsck = Cli.run("fsck", image);
+            assertEquals(0, fsck.exitCode(), fsck.toString());
+            assertArrayEquals(big, Cli.run("cat", image, "/copy/d/e/big.bin").data());
+        }
     }
 
     @Test
