@@ -8,6 +8,7 @@ import org.daxfs.device.Devices;
 import org.daxfs.fs.DaxFileSystem;
 import org.daxfs.fs.FormatOptions;
 import org.daxfs.fs.ImageInfo;
+import org.daxfs.fs.MountOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,6 +28,11 @@ final class MkfsCommand extends ImageCommand {
     @Option(names = "--force", description = "Reformat an existing file, destroying what it holds.")
     boolean force;
 
+    @Option(names = "--root-owner", paramLabel = "UID:GID",
+            description = "Owner and group of the root directory (default 0:0), as mke2fs -E root_owner: an "
+                    + "ordinary user who mounts the image (through fusermount3) can write to it only if it is theirs.")
+    String rootOwner;
+
     @Override
     public Integer call() throws FsException, CommandFailure, java.io.IOException {
         if (Files.isDirectory(image)) {
@@ -40,6 +46,7 @@ final class MkfsCommand extends ImageCommand {
         if (size == null && existing == 0) {
             throw usageError("Missing required option: '--size=SIZE' (" + image + " does not exist yet)");
         }
+        int[] owner = rootOwner == null ? null : parseOwner(rootOwner);
         long bytes = size == null ? 0 : size - size % Device.BLOCK_SIZE;
         if (size != null && bytes == 0) {
             throw usageError("Invalid value for option '--size': " + size + " is less than one "
@@ -51,11 +58,33 @@ final class MkfsCommand extends ImageCommand {
             try (ProgressBar bar = ProgressBar.onTerminal(err(), "formatting")) {
                 DaxFileSystem.format(device, new FormatOptions(0, bar.thousandths()));
             }
+            if (owner != null) {
+                try (DaxFileSystem fs = DaxFileSystem.mount(device, MountOptions.defaults())) {
+                    fs.chown("/", owner[0], owner[1]);
+                }
+            }
             ImageInfo info = DaxFileSystem.info(device);
             out().println("created DaxFS " + info.uuid() + ": " + info.totalBlocks() + " blocks of "
                     + info.blockSize() + " bytes, journal " + Sizes.format(info.journalBlocks() * info.blockSize())
                     + ", " + Sizes.format(info.freeBlocks() * info.blockSize()) + " free");
         }
         return 0;
+    }
+
+    /** "UID:GID", two numbers, as {uid, gid}. */
+    private int[] parseOwner(String value) {
+        String[] f = value.split(":", -1);
+        try {
+            if (f.length == 2) {
+                int uid = Integer.parseInt(f[0]);
+                int gid = Integer.parseInt(f[1]);
+                if (uid >= 0 && gid >= 0) {
+                    return new int[] {uid, gid};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw usageError("Invalid value for option '--root-owner': '" + value + "' is not UID:GID (two numbers, as 1000:1000)");
     }
 }

@@ -111,6 +111,17 @@ class EndToEndTest {
     }
 
     @Test
+    void mkfsGivesTheRootDirectoryToRootOrToTheOwnerAsked() throws IOException {
+        mkfs();
+        assertTrue(ok(Cli.run("stat", img, "/")).out().lines().anyMatch(l -> l.matches("uid: +0")));
+        ok(Cli.run("mkfs", img, "--force", "--root-owner", "1000:100"));
+        String stat = ok(Cli.run("stat", img, "/")).out();
+        assertTrue(stat.lines().anyMatch(l -> l.matches("uid: +1000")), stat);
+        assertTrue(stat.lines().anyMatch(l -> l.matches("gid: +100")), stat);
+        assertEquals(0, Cli.run("fsck", img).exitCode());
+    }
+
+    @Test
     void rmOfADirectoryNeedsDashR() throws IOException {
         mkfs();
         ok(Cli.run("mkdir", img, "/d"));

@@ -136,12 +136,9 @@ class MountCommandTest {
         assumeFuse();
         try (OrdinaryUser user = OrdinaryUser.create()) {
             String image = user.home.resolve("fs.img").toString();
-            assertEquals(0, Cli.run("mkfs", image, "--size", "64M").exitCode());
+            String owner = OrdinaryUser.UID + ":" + OrdinaryUser.UID;
+            assertEquals(0, Cli.run("mkfs", image, "--size", "64M", "--root-owner", owner).exitCode());
             OrdinaryUser.chown(Path.of(image));
-            // A new image's root directory is root's; the user gets it, as mke2fs -E root_owner would give it.
-            try (MountedImage mounted = Images.mount(Path.of(image), false, new java.io.PrintWriter(java.io.Writer.nullWriter()))) {
-                mounted.fs().chown("/", OrdinaryUser.UID, OrdinaryUser.UID);
-            }
             Path mine = Files.createDirectory(user.home.resolve("mnt"));
             OrdinaryUser.chown(mine);
             Path tree = user.home.resolve("tree");
