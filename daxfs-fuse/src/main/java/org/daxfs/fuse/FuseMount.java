@@ -194,15 +194,7 @@ public final class FuseMount implements AutoCloseable {
                 if (fusermount != null) {
                     unmountThroughFusermount();
                 } else {
-                    try {
-                        FuseCalls.umount2(target, 0);
-                    } catch (SyscallException e) {
-                        if (e.errno() == FuseCalls.EBUSY) {
-                            FuseCalls.umount2(target, FuseCalls.MNT_DETACH);
-                        } else if (e.errno() != FuseCalls.EINVAL) { // EINVAL: no longer mounted there
-                            throw e;
-                        }
-                    }
+                    unmountSyscall();
                 }
                 if (!awaitExit(options.unmountGrace())) {
                     options.log().accept("the mount at " + target + " is still in use; cutting it off");
@@ -216,6 +208,19 @@ public final class FuseMount implements AutoCloseable {
             operations.closeAll();
             if (session.exited().isDone()) {
                 FuseCalls.close(fd);
+            }
+        }
+    }
+
+    /** umount2(2), detaching the mount if it is busy. Not being mounted any more is no failure. */
+    private void unmountSyscall() throws SyscallException {
+        try {
+            FuseCalls.umount2(target, 0);
+        } catch (SyscallException e) {
+            if (e.errno() == FuseCalls.EBUSY) {
+                FuseCalls.umount2(target, FuseCalls.MNT_DETACH);
+            } else if (e.errno() != FuseCalls.EINVAL) { // EINVAL: no longer mounted there
+                throw e;
             }
         }
     }
