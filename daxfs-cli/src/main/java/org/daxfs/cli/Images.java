@@ -50,9 +50,14 @@ final class Images {
 
     /** Opens and mounts an image; closing the result unmounts it and then releases the device. */
     static MountedImage mount(Path image, boolean readOnly, PrintWriter err) throws FsException {
-        Device device = open(image, readOnly, err);
+        return mount(image, MountOptions.defaults().withReadOnly(readOnly), err);
+    }
+
+    /** Opens and mounts an image with {@code options}; closing the result unmounts it and releases the device. */
+    static MountedImage mount(Path image, MountOptions options, PrintWriter err) throws FsException {
+        Device device = open(image, options.readOnly(), err);
         try {
-            return new MountedImage(device, DaxFileSystem.mount(device, MountOptions.defaults().withReadOnly(readOnly)));
+            return new MountedImage(device, DaxFileSystem.mount(device, options));
         } catch (FsException | RuntimeException e) {
             device.close();
             throw e;

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.daxfs.FsException;
+import org.daxfs.cache.PageCache;
+import org.daxfs.fs.DaxMode;
+import org.daxfs.fs.MountOptions;
 import org.daxfs.fuse.FuseMount;
 import org.daxfs.fuse.FuseOptions;
 import org.daxfs.fuse.MountMethod;
@@ -30,7 +33,9 @@ final class MountCommand extends ImageCommand {
     Path mountPoint;
 
     @Option(names = "-o", paramLabel = "OPTION", split = ",",
-            description = "Mount options, comma separated: ro (read-only), rw (the default), workers=N (request "
+            description = "Mount options, comma separated: ro (read-only), rw (the default), dax=always|never|inode "
+                    + "(which files are DAX; default inode: those with the DAX flag, which new files inherit), cache=SIZE "
+                    + "(page cache limit for files that are not DAX, default 256M), workers=N (request "
                     + "threads, default 4), debug (log every request to stderr), fusermount (mount through "
                     + "fusermount3 even as root).")
     List<String> options = List.of();
@@ -41,8 +46,27 @@ final class MountCommand extends ImageCommand {
         boolean debug = false;
         int workers = FuseOptions.defaults().workers();
         MountMethod method = MountMethod.AUTO;
+        MountOptions engine = MountOptions.defaults();
         for (String o : options) {
-            if (o.equals("fusermount")) {
+            if (o.startsWith("dax=")) {
+                try {
+                    engine = engine.withDax(DaxMode.parse(o.substring("dax=".length())));
+                } catch (FsException e) {
+                    throw usageError("Invalid value for option '-o': " + e.getMessage().replaceFirst("^EINVAL: [^:]*: ", ""));
+                }
+            } else if (o.startsWith("cache=")) {
+                long bytes;
+                try {
+                    bytes = Sizes.parse(o.substring("cache=".length()));
+                } catch (IllegalArgumentException e) {
+                    bytes = -1;
+                }
+                if (bytes < PageCache.MIN_BYTES) {
+                    throw usageError("Invalid value for option '-o': 'cache' takes a size of at least "
+                            + (PageCache.MIN_BYTES >> 20) + "M, not '" + o.substring("cache=".length()) + "'");
+                }
+                engine = engine.withCacheBytes(bytes);
+            } else if (o.equals("fusermount")) {
                 method = MountMethod.FUSERMOUNT;
             } else if (o.equals("ro")) {
                 readOnly = true;
@@ -61,7 +85,8 @@ final class MountCommand extends ImageCommand {
                             + o.substring("workers=".length()) + "'");
                 }
             } else if (!o.isEmpty()) {
-                throw usageError("Unknown mount option '" + o + "' (known: ro, rw, workers=N, debug, fusermount)");
+                throw usageError("Unknown mount option '" + o + "' (known: ro, rw, dax=MODE, cache=SIZE, workers=N, debug, "
+                        + "fusermount)");
             }
         }
         if (!Files.isDirectory(mountPoint)) {
@@ -72,7 +97,7 @@ final class MountCommand extends ImageCommand {
             throw new CommandFailure("cannot mount: " + reason);
         }
         PrintWriter err = err();
-        MountedImage mounted = Images.mount(image, readOnly, err);
+        MountedImage mounted = Images.mount(image, engine.withReadOnly(readOnly), err);
         FuseMount mount;
         try {
             FuseOptions fo = FuseOptions.defaults().withReadOnly(readOnly).withWorkers(workers).withMountMethod(method).withLog(line -> {

@@ -37,6 +37,9 @@ final class StatCommand extends ImageCommand {
                     .row("change", Times.full(st.ctime()))
                     .row("birth", Times.full(st.btime()))
                     .row("flags", st.isDax() ? "dax" : "-");
+            if (st.isRegular()) {
+                table.row("data", st.isDaxActive() ? "direct (dax)" : "page cache");
+            }
             if (st.isSymlink()) {
                 table.row("target", fs.readlink(p));
             }

@@ -71,6 +71,8 @@ public final class AddressSpace {
     private final Condition unpinned = pinLock.newCondition();
     /** Set once every mapping has been revoked for good (device removed, unmounted). */
     private volatile String shutDown;
+    /** Set when the file switched DAX mode: its new mode has a new address space. */
+    private volatile boolean retired;
 
     /**
      * @param invalidateLock the file's invalidate lock, which the file system also takes for reads, writes
@@ -197,6 +199,9 @@ public final class AddressSpace {
     }
 
     private void checkUsable() throws FsException {
+        if (retired) {
+            throw FsException.of(Errno.EAGAIN, null, "the file changed DAX mode while being mapped; map again");
+        }
         String why = shutDown;
         if (why != null) {
             throw FsException.of(Errno.EIO, null, "mappings are gone: " + why);
@@ -694,6 +699,32 @@ public final class AddressSpace {
     }
 
     // ---- for the file system and tests --------------------------------------------------------------------
+
+    /**
+     * The file switched DAX mode: this address space shows nothing any more and maps nothing again (a map
+     * that finds it retired fails with EAGAIN; the file system maps again in the new space). Context:
+     * invalidate lock exclusive, after {@link #invalidate} of the whole file.
+     */
+    public void retire() {
+        if (!invalidateLock.isHeldExclusively()) {
+            throw new IllegalStateException("retire needs the invalidate lock held exclusive");
+        }
+        retired = true;
+    }
+
+    public boolean isRetired() {
+        return retired;
+    }
+
+    /** True while a mapping that can store into the file exists (closing ones included). */
+    public boolean hasWritableMapping() {
+        for (FileMapping m : mappings) {
+            if (m.writable) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** True while any mapping (or pin) is live. */
     public boolean isMapped() {

@@ -3,10 +3,9 @@ package org.daxfs.dax;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import org.daxfs.device.Device;
-import org.daxfs.locking.LockOrder;
 import org.daxfs.locking.LockRank;
+import org.daxfs.locking.RankedBitLock;
 
 /**
  * What one small (4 KiB) or huge (2 MiB) run of a file's pages is mapped to: a run of device blocks, or a
@@ -40,7 +39,7 @@ final class MappingEntry {
     /** True for a 2 MiB entry. */
     final boolean huge;
 
-    private final LockBit lockBit = new LockBit();
+    private final RankedBitLock lockBit = new RankedBitLock(LockRank.MAPPING_ENTRY, this);
 
     /** Guarded by the entry lock. */
     Kind kind = Kind.EMPTY;
@@ -76,17 +75,15 @@ final class MappingEntry {
 
     /** Takes the lock bit, parking while another thread holds it. */
     void lock() {
-        LockOrder.acquired(LockRank.MAPPING_ENTRY, this, false); // checked before waiting: an inversion throws
-        lockBit.acquire(1);
+        lockBit.lock();
     }
 
     void unlock() {
-        lockBit.release(1);
-        LockOrder.released(LockRank.MAPPING_ENTRY, this);
+        lockBit.unlock();
     }
 
     boolean isLockedByMe() {
-        return lockBit.heldByMe();
+        return lockBit.isHeldByCurrentThread();
     }
 
     /** True when nothing needs the entry any more: no mapping, no pin, nothing to flush. */
@@ -98,38 +95,5 @@ final class MappingEntry {
     public String toString() {
         return (huge ? "huge" : "small") + " entry at page " + index + " (" + kind
                 + (kind == Kind.DEVICE ? " block " + block : "") + ")";
-    }
-
-    /** The lock bit: state 0 free, 1 held. */
-    private static final class LockBit extends AbstractQueuedSynchronizer {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean tryAcquire(int ignored) {
-            if (compareAndSetState(0, 1)) {
-                setExclusiveOwnerThread(Thread.currentThread());
-                return true;
-            }
-            return false;
-        }
-
-        @Override
-        protected boolean tryRelease(int ignored) {
-            if (getExclusiveOwnerThread() != Thread.currentThread()) {
-                throw new IllegalMonitorStateException("entry lock released by a thread that does not hold it");
-            }
-            setExclusiveOwnerThread(null);
-            setState(0);
-            return true;
-        }
-
-        @Override
-        protected boolean isHeldExclusively() {
-            return getExclusiveOwnerThread() == Thread.currentThread();
-        }
-
-        boolean heldByMe() {
-            return isHeldExclusively();
-        }
     }
 }

@@ -496,7 +496,12 @@ public final class ByInode {
         if ((flags & ~InodeRecord.USER_FLAGS) != 0) {
             throw FsException.of(Errno.EINVAL, where(ino), "unknown flags 0x" + Integer.toHexString(flags));
         }
-        changeAttributes(ino, (in, t) -> in.record.flags = (in.record.flags & ~InodeRecord.USER_FLAGS) | flags);
+        fs.checkWritable();
+        String where = where(ino);
+        inNamespace(false, where, () -> {
+            fs.changeFlags(live(ino, where), flags);
+            return null;
+        });
     }
 
     private interface Change {
@@ -787,7 +792,7 @@ public final class ByInode {
                 throw FsException.of(Errno.ENOENT, where);
             }
             in.opens++;
-            return in.stat();
+            return fs.withDaxState(in, in.stat());
         } finally {
             in.lock.writeLock().unlock();
         }

@@ -17,6 +17,8 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.cache.FilePages;
+import org.daxfs.cache.PageCache;
 import org.daxfs.dax.AddressSpace;
 import org.daxfs.device.Device;
 import org.daxfs.format.Allocator;
@@ -85,6 +87,10 @@ public final class DaxFileSystem implements AutoCloseable {
     private final PathWalker walker;
     private final Renames renames;
     private final RankedReadWriteLock namespace = new RankedReadWriteLock(LockRank.NAMESPACE, "namespace");
+    /** Which files are DAX, resolved for this device. */
+    private final DaxMode daxMode;
+    /** The page cache of files that are not DAX, made when the first such file is used. Guarded by this. */
+    private PageCache cache;
     private volatile FsException shutdown;
     private volatile boolean closed;
     /** Registered with the device while mounted; removed at unmount so the device does not keep us. */
@@ -98,6 +104,7 @@ public final class DaxFileSystem implements AutoCloseable {
     private DaxFileSystem(Device device, MountOptions options, Journal journal, Allocator allocator, long hashSeed) {
         this.device = device;
         this.options = options;
+        this.daxMode = options.dax() != null ? options.dax() : device.isDirectAccess() ? DaxMode.INODE : DaxMode.NEVER;
         this.journal = journal;
         this.allocator = allocator;
         this.table = new InodeTable(journal, allocator);
@@ -135,6 +142,9 @@ public final class DaxFileSystem implements AutoCloseable {
      * list by a crash. A damaged or foreign image is refused with one clear message.
      */
     public static DaxFileSystem mount(Device device, MountOptions options) throws FsException {
+        if (options.dax() == DaxMode.ALWAYS && !device.isDirectAccess()) {
+            throw FsException.of(Errno.EINVAL, null, "dax=always needs a direct-access device, not " + device.describe());
+        }
         try {
             boolean ro = options.readOnly() || device.isReadOnly();
             Journal journal = Journal.recover(device, ro);
@@ -673,10 +683,19 @@ public final class DaxFileSystem implements AutoCloseable {
     Stat statOf(Inode in) {
         in.lock.readLock().lock();
         try {
-            return in.stat();
+            return withDaxState(in, in.stat());
         } finally {
             in.lock.readLock().unlock();
         }
+    }
+
+    /** {@code st} with {@link Stat#FLAG_DAX_ACTIVE} if the file is DAX now. Context: inode lock held. */
+    Stat withDaxState(Inode in, Stat st) {
+        if (in.type() != FileType.REGULAR || !isDax(in)) {
+            return st;
+        }
+        return new Stat(st.ino(), st.mode(), st.nlink(), st.uid(), st.gid(), st.size(), st.blocks(), st.atime(),
+                st.mtime(), st.ctime(), st.btime(), st.flags() | Stat.FLAG_DAX_ACTIVE);
     }
 
     /** Sets the permission bits (07777). */
@@ -725,9 +744,125 @@ public final class DaxFileSystem implements AutoCloseable {
         if ((flags & ~InodeRecord.USER_FLAGS) != 0) {
             throw FsException.of(Errno.EINVAL, path, "unknown flags 0x" + Integer.toHexString(flags));
         }
-        changeAttributes(path, true, (in, t) -> {
-            in.record.flags = (in.record.flags & ~InodeRecord.USER_FLAGS) | flags;
+        checkWritable();
+        inNamespace(false, path, () -> {
+            changeFlags(existing(path, true), flags);
+            return null;
         });
+    }
+
+    /**
+     * Sets the user-settable flags of {@code in}. If that changes whether a regular file is DAX, the file
+     * switches mode while holding its inode lock and invalidate lock exclusive (rule 5 of DESIGN.md): pins
+     * are waited for, every mapping is revoked and the address space retired, cached pages are written
+     * back and dropped, and only then does the flag change; every read, write, fault and mapping runs
+     * wholly before or wholly after. Context: namespace lock held (shared is enough).
+     *
+     * @throws FsException EBUSY if a pin outlived the pin timeout (nothing changed), ENOENT if freed
+     */
+    void changeFlags(Inode in, int flags) throws FsException {
+        in.lock.writeLock().lock();
+        try {
+            if (in.freed) {
+                throw FsException.of(Errno.ENOENT, null);
+            }
+            int updated = (in.record.flags & ~InodeRecord.USER_FLAGS) | flags;
+            boolean switching = in.type() == FileType.REGULAR && isDax(in) != isDax(updated);
+            if (!switching) {
+                writeFlags(in, updated);
+                return;
+            }
+            in.invalidateLock.lockExclusive();
+            try {
+                leaveMode(in);
+                writeFlags(in, updated);
+            } finally {
+                in.invalidateLock.unlockExclusive();
+            }
+        } finally {
+            in.lock.writeLock().unlock();
+        }
+    }
+
+    private void writeFlags(Inode in, int flags) throws FsException {
+        try (Transaction txn = journal.begin()) {
+            long t = now();
+            in.joinTransaction(txn);
+            in.record.flags = flags;
+            in.record.ctime = t;
+            table.write(txn, in);
+            txn.commit();
+        }
+    }
+
+    /**
+     * Leaves the file's current mode: waits for pins, revokes every mapping and retires the address space,
+     * writes back and drops cached pages. Context: inode lock and invalidate lock exclusive.
+     */
+    private void leaveMode(Inode in) throws FsException {
+        AddressSpace space = in.space;
+        if (space != null) {
+            space.invalidate(0, Long.MAX_VALUE, pinTimeoutNanos, "DAX mode switch");
+            space.retire();
+            in.space = null;
+        }
+        FilePages pages = in.pages;
+        if (pages != null) {
+            data.cachedExtents(in);
+            pages.dropAll();
+        }
+    }
+
+    /** The mount's DAX mode ({@code dax=}), resolved for the device. */
+    public DaxMode daxMode() {
+        return daxMode;
+    }
+
+    /** True if the regular file {@code in} is DAX now. Context: inode lock or invalidate lock held. */
+    boolean isDax(Inode in) {
+        return isDax(in.record.flags);
+    }
+
+    private boolean isDax(int flags) {
+        return switch (daxMode) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case INODE -> device.isDirectAccess() && (flags & InodeRecord.FLAG_DAX) != 0;
+        };
+    }
+
+    /** The page cache, made on first use. */
+    synchronized PageCache cache() throws FsException {
+        if (cache == null) {
+            cache = new PageCache(options.cacheBytes(), device.describe());
+        }
+        return cache;
+    }
+
+    /** The cached pages of {@code in}, made on first use. Context: the file is not DAX; a lock of it held. */
+    FilePages pagesOf(Inode in) throws FsException {
+        FilePages p = in.pages;
+        if (p == null) {
+            PageCache c = cache();
+            synchronized (in) {
+                p = in.pages;
+                if (p == null) {
+                    p = c.open(new InodePages(this, in));
+                    in.pages = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /** True while changes may be written (mounted read-write, not shut down). */
+    boolean isWritableNow() {
+        return shutdown == null && !closed && !options.readOnly();
+    }
+
+    /** The page cache if one was made (for tests and diagnostics), else null. */
+    public synchronized PageCache pageCache() {
+        return cache;
     }
 
     private interface AttributeChange {
@@ -889,6 +1024,10 @@ public final class DaxFileSystem implements AutoCloseable {
         if (closed) {
             return;
         }
+        PageCache c = pageCache();
+        if (c != null) {
+            c.stopWriteback(); // from here on only this thread writes pages back
+        }
         try {
             if (shutdown == null && !options.readOnly()) {
                 sync();
@@ -914,6 +1053,11 @@ public final class DaxFileSystem implements AutoCloseable {
             closed = true;
             revokeMappings("file system unmounted");
             device.removeKillListener(onDeviceKilled);
+            synchronized (this) {
+                if (cache != null) {
+                    cache.close();
+                }
+            }
         }
     }
 
@@ -945,18 +1089,26 @@ public final class DaxFileSystem implements AutoCloseable {
     }
 
     /** The address space of a regular file, created on first use. Context: inode lock held. */
-    AddressSpace spaceOf(Inode in) {
+    AddressSpace spaceOf(Inode in) throws FsException {
         AddressSpace space = in.space;
         if (space == null) {
+            boolean dax = isDax(in);
+            FilePages pages = dax ? null : pagesOf(in);
             synchronized (in) {
                 space = in.space;
                 if (space == null) {
-                    space = new AddressSpace(device, new InodeBlockMap(this, in), in.invalidateLock, in.ino);
+                    space = dax ? new AddressSpace(device, new InodeBlockMap(this, in), in.invalidateLock, in.ino)
+                            : new AddressSpace(cache().device(), new CachedBlockMap(this, in, pages), in.invalidateLock, in.ino);
                     in.space = space;
                 }
             }
         }
         return space;
+    }
+
+    /** The inode {@code path} names (for tests). */
+    Inode inodeForTests(String path) throws FsException {
+        return inNamespace(false, path, () -> existing(path, true));
     }
 
     /** The mapping state of the file at {@code path} (for tests and diagnostics), or null if never mapped. */
@@ -1141,6 +1293,10 @@ public final class DaxFileSystem implements AutoCloseable {
             AddressSpace space = in.space;
             if (space != null) {
                 space.revokeAll("file freed");
+            }
+            FilePages pages = in.pages;
+            if (pages != null) {
+                pages.discardAll();
             }
             in.extentCache = null;
             if (!inline) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.cache.FilePages;
 import org.daxfs.dax.AddressSpace;
 import org.daxfs.device.Device;
 import org.daxfs.format.Allocator;
@@ -16,8 +17,9 @@ import org.daxfs.journal.Transaction;
 
 /**
  * The data path of regular files and long symlinks: read, write, truncate, preallocate, fsync, and giving
- * all of a file's blocks back. Data moves straight between the caller's memory and the device; there is no
- * page cache in between.
+ * all of a file's blocks back. For DAX files data moves straight between the caller's memory and the
+ * device; files that are not DAX go through their {@link FilePages}, which reach the blocks through
+ * {@link #readForCache} and {@link #writeBehind}.
  *
  * <h2>Ordered data</h2>
  * A block newly allocated to a file is written (data, and zeros around it) and flushed before the
@@ -156,17 +158,10 @@ final class FileData {
      * @return bytes written
      */
     long write(Inode in, long pos, MemorySegment src, long now) throws FsException {
-        long len = src.byteSize();
-        if (pos < 0) {
-            throw FsException.atOffset(Errno.EINVAL, pos, "negative file offset");
-        }
+        long len = writableLength(pos, src.byteSize());
         if (len == 0) {
             return 0;
         }
-        if (pos >= MAX_FILE_SIZE) {
-            throw FsException.atOffset(Errno.EFBIG, pos, "beyond the largest file size");
-        }
-        len = Math.min(len, MAX_FILE_SIZE - pos);
         long done = 0;
         try {
             while (done < len) {
@@ -201,14 +196,123 @@ final class FileData {
         return done;
     }
 
+    /**
+     * How much of a write of {@code len} bytes at {@code pos} can be done: all of it up to the largest
+     * file size. EINVAL for a negative position, EFBIG for one at or past the largest size.
+     */
+    private static long writableLength(long pos, long len) throws FsException {
+        if (pos < 0) {
+            throw FsException.atOffset(Errno.EINVAL, pos, "negative file offset");
+        }
+        if (len == 0) {
+            return 0;
+        }
+        if (pos >= MAX_FILE_SIZE) {
+            throw FsException.atOffset(Errno.EFBIG, pos, "beyond the largest file size");
+        }
+        return Math.min(len, MAX_FILE_SIZE - pos);
+    }
+
+    /** {@code now} for writes that must change neither the size nor the times (page cache writeback). */
+    private static final long KEEP_TIMES = Long.MIN_VALUE;
+
     /** Records a size or time change in memory (written by the next transaction, fsync or close). */
     private static void extendTo(Inode in, long end, long now) {
+        if (now == KEEP_TIMES) {
+            return;
+        }
         if (end > in.record.size) {
             in.record.size = end;
         }
         in.record.mtime = now;
         in.record.ctime = now;
         in.dirty = true;
+    }
+
+    // ---- through the page cache ----------------------------------------------------------------------
+
+    /**
+     * Writes all of {@code src} at {@code pos} into the file's cached pages: blocks for the range are
+     * reserved first (holes preallocated unwritten, so writeback cannot run out of space), the pages are
+     * dirtied, and the size and times change as for {@link #write}. A full device gives a short write over
+     * the part that has blocks, else ENOSPC. Context: inode lock exclusive, invalidate lock shared.
+     *
+     * @return bytes written
+     */
+    long writeCached(Inode in, FilePages pages, long pos, MemorySegment src, long now) throws FsException {
+        long len = writableLength(pos, src.byteSize());
+        if (len == 0) {
+            return 0;
+        }
+        len = reserve(in, pos, len, now);
+        cachedExtents(in); // a partial page is completed from the blocks
+        pages.write(pos, src.asSlice(0, len));
+        extendTo(in, pos + len, now);
+        return len;
+    }
+
+    /**
+     * Makes sure every block of {@code [pos, pos+len)} is mapped (written or unwritten), preallocating
+     * holes. Context: inode lock exclusive.
+     *
+     * @return how many bytes from {@code pos} have blocks: {@code len}, or less if the device filled up
+     * @throws FsException ENOSPC if not even the first block could be had
+     */
+    private long reserve(Inode in, long pos, long len, long now) throws FsException {
+        if (coveredFrom(in, pos, len) >= len) {
+            return len;
+        }
+        try {
+            allocate(in, pos, len, true, now);
+            return len;
+        } catch (FsException e) {
+            long covered = e.errno() == Errno.ENOSPC ? coveredFrom(in, pos, len) : 0;
+            if (covered > 0) {
+                return covered;
+            }
+            throw e;
+        }
+    }
+
+    /** Bytes of {@code [pos, pos+len)} from {@code pos} on that mapped blocks cover without a gap. */
+    private long coveredFrom(Inode in, long pos, long len) throws FsException {
+        long lblk = pos / Block.SIZE;
+        long end = Math.ceilDiv(pos + len, Block.SIZE);
+        while (lblk < end) {
+            Extent e = nextExtent(in, lblk);
+            if (e == null || !e.contains(lblk)) {
+                break;
+            }
+            lblk = e.end();
+        }
+        return Math.min(len, lblk * Block.SIZE - pos);
+    }
+
+    /**
+     * Writes cached pages back to the file's blocks: as {@link #write}, but clamped to the size and
+     * changing neither it nor the times. Context: inode lock exclusive, invalidate lock held, no page lock.
+     */
+    void writeBehind(Inode in, long pos, MemorySegment src) throws FsException {
+        long len = Math.min(src.byteSize(), in.record.size - pos);
+        if (len > 0) {
+            write(in, pos, src.asSlice(0, len), KEEP_TIMES);
+        }
+    }
+
+    /**
+     * Fills cache pages: reads {@code dst.byteSize()} bytes at {@code pos} through the extent cache, zeros
+     * past EOF. Context: invalidate lock held; the extent cache built.
+     */
+    void readForCache(Inode in, long pos, MemorySegment dst) throws FsException {
+        ExtentCache c = in.extentCache;
+        if (c == null) {
+            throw FsException.atOffset(Errno.EIO, pos, "extents of inode " + in.ino + " not readable");
+        }
+        long n = read(in, c, pos, dst);
+        long got = Math.max(0, n);
+        if (got < dst.byteSize()) {
+            dst.asSlice(got).fill((byte) 0);
+        }
     }
 
     /**
@@ -772,6 +876,20 @@ final class FileData {
      * durable. Context: inode lock held exclusive.
      */
     void fsync(Inode in, boolean dataOnly) throws FsException {
+        FilePages pages = in.pages;
+        if (pages != null) {
+            FsException failed = pages.takeWritebackError();
+            if (failed != null) {
+                throw failed;
+            }
+            in.invalidateLock.lockShared();
+            try {
+                cachedExtents(in);
+                pages.writeBack();
+            } finally {
+                in.invalidateLock.unlockShared();
+            }
+        }
         AddressSpace space = in.space;
         if (space != null) {
             space.flush();

@@ -6,9 +6,12 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
+import org.daxfs.cache.FilePages;
+import org.daxfs.cache.Readahead;
 import org.daxfs.dax.AddressSpace;
 import org.daxfs.dax.Pin;
 import org.daxfs.dax.Traced;
+import org.daxfs.format.Block;
 
 /**
  * An open file: positional reads and writes straight to and from the device, truncate, the fallocate
@@ -26,7 +29,13 @@ public final class FileHandle implements AutoCloseable {
     private final boolean readable;
     private final boolean writable;
     private final boolean append;
+    /** O_DIRECT: offsets and lengths of direct I/O on a cached file are multiples of this. */
+    public static final int DIRECT_ALIGNMENT = 512;
+
     private final String path;
+    private final boolean direct;
+    /** This open file's readahead state (cached files only). */
+    private final Readahead readahead = new Readahead();
     private volatile boolean closed;
 
     FileHandle(DaxFileSystem fs, Inode inode, Set<OpenFlag> flags, String path) {
@@ -35,6 +44,7 @@ public final class FileHandle implements AutoCloseable {
         this.readable = flags.contains(OpenFlag.READ);
         this.writable = flags.contains(OpenFlag.WRITE);
         this.append = flags.contains(OpenFlag.APPEND);
+        this.direct = flags.contains(OpenFlag.DIRECT);
         this.path = path;
     }
 
@@ -67,6 +77,19 @@ public final class FileHandle implements AutoCloseable {
      * @return bytes read, or -1 at end of file
      */
     public long read(MemorySegment dst, long position) throws FsException {
+        return read(dst, position, false);
+    }
+
+    /**
+     * Reads from {@code position} into all of {@code dst} (or up to EOF). With {@code noWait} (preadv2's
+     * RWF_NOWAIT) the read never waits: not for the invalidate lock (a range operation or mode switch in
+     * progress), a page being filled, or the device; it returns what it could read at once, or fails with
+     * EAGAIN if that is nothing. A DAX file needs no device I/O to wait for.
+     *
+     * @return bytes read, or -1 at end of file
+     * @throws FsException EAGAIN (noWait only); EINVAL for a misaligned direct read of a cached file
+     */
+    public long read(MemorySegment dst, long position, boolean noWait) throws FsException {
         checkReadable();
         if (position < 0) {
             throw FsException.atOffset(Errno.EINVAL, position, "negative position");
@@ -76,20 +99,47 @@ public final class FileHandle implements AutoCloseable {
         try {
             // Readers hold the invalidate lock, not the inode lock: writers of other ranges do not stop them.
             while (true) {
-                ensureExtents();
-                inode.invalidateLock.lockShared();
+                if (noWait) {
+                    if (inode.extentCache == null || !inode.invalidateLock.tryLockShared()) {
+                        throw FsException.atOffset(Errno.EAGAIN, position, "file busy (non-blocking read)");
+                    }
+                } else {
+                    ensureExtents();
+                    inode.invalidateLock.lockShared();
+                }
+                boolean writeBackFirst = false;
                 try {
                     fs.checkAlive();
                     ExtentCache extents = inode.extentCache;
                     if (extents == null) {
                         continue; // dropped by a failed rebuild: build it again under the inode lock
                     }
-                    n = fs.data().read(inode, extents, position, dst);
+                    if (fs.isDax(inode)) {
+                        n = fs.data().read(inode, extents, position, dst);
+                    } else if (direct) {
+                        checkDirect(position, dst.byteSize());
+                        FilePages pages = fs.pagesOf(inode);
+                        long end = Math.ceilDiv(position + dst.byteSize(), Block.SIZE);
+                        if (pages.hasDirty(position / Block.SIZE, end)) {
+                            writeBackFirst = true; // the blocks are older than the cache there
+                            n = 0;
+                        } else {
+                            n = fs.data().read(inode, extents, position, dst);
+                        }
+                    } else {
+                        n = fs.pagesOf(inode).read(position, dst, readahead, noWait);
+                    }
                     touch = n > 0 && atimeStale();
-                    break;
                 } finally {
                     inode.invalidateLock.unlockShared();
                 }
+                if (!writeBackFirst) {
+                    break;
+                }
+                if (noWait) {
+                    throw FsException.atOffset(Errno.EAGAIN, position, "dirty pages to write back (non-blocking read)");
+                }
+                writeBackRange(position, dst.byteSize());
             }
         } catch (FsException e) {
             throw e.withPath(path);
@@ -107,6 +157,60 @@ public final class FileHandle implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** O_DIRECT's alignment rule for files that are not DAX (ext4 and XFS: EINVAL). */
+    private static void checkDirect(long position, long length) throws FsException {
+        if (position % DIRECT_ALIGNMENT != 0 || length % DIRECT_ALIGNMENT != 0) {
+            throw FsException.atOffset(Errno.EINVAL, position, "direct I/O needs offset and length in multiples of "
+                    + DIRECT_ALIGNMENT + " (length " + length + ")");
+        }
+    }
+
+    /** Writes back the cached pages of {@code [position, +length)}, if the file is (still) cached. */
+    private void writeBackRange(long position, long length) throws FsException {
+        withWriteLock(() -> {
+            inode.invalidateLock.lockShared();
+            try {
+                FilePages pages = inode.pages;
+                if (pages != null && !fs.isDax(inode)) {
+                    fs.data().cachedExtents(inode);
+                    pages.writeBack(position / Block.SIZE, Math.ceilDiv(position + length, Block.SIZE));
+                }
+            } finally {
+                inode.invalidateLock.unlockShared();
+            }
+        });
+    }
+
+    /**
+     * Reads {@code [offset, offset+length)} into the page cache ahead of use (readahead(2),
+     * POSIX_FADV_WILLNEED), up to EOF; nothing to do for a DAX file.
+     */
+    public void readahead(long offset, long length) throws FsException {
+        checkReadable();
+        try {
+            ensureExtents();
+            inode.invalidateLock.lockShared();
+            try {
+                fs.checkAlive();
+                if (!fs.isDax(inode) && inode.extentCache != null) {
+                    fs.pagesOf(inode).readahead(offset, length);
+                }
+            } finally {
+                inode.invalidateLock.unlockShared();
+            }
+        } catch (FsException e) {
+            throw e.withPath(path);
+        } catch (RuntimeException e) {
+            throw fs.internal(e, path);
+        }
+    }
+
+    /** How this handle will read (posix_fadvise): RANDOM turns readahead off, SEQUENTIAL reads far ahead. */
+    public void advise(Readahead.Advice advice) throws FsException {
+        checkOpen();
+        readahead.advise(advice);
     }
 
     private boolean atimeStale() {
@@ -149,7 +253,22 @@ public final class FileHandle implements AutoCloseable {
         try {
             fs.checkWritable();
             long at = atEnd ? inode.record.size : position;
-            return fs.data().write(inode, at, src, fs.now());
+            if (fs.isDax(inode)) {
+                return fs.data().write(inode, at, src, fs.now());
+            }
+            FilePages pages = fs.pagesOf(inode);
+            if (direct) {
+                checkDirect(at, src.byteSize());
+                fs.data().cachedExtents(inode);
+                long end = Math.ceilDiv(at + src.byteSize(), Block.SIZE);
+                // Pages that cannot go (mapped, or in use) keep the write in the cache, as ext4 falls back.
+                if (pages.evictForDirect(at / Block.SIZE, end)) {
+                    long n = fs.data().write(inode, at, src, fs.now());
+                    pages.evictForDirect(at / Block.SIZE, end); // a reader may have cached the old bytes meanwhile
+                    return n;
+                }
+            }
+            return fs.data().writeCached(inode, pages, at, src, fs.now());
         } catch (FsException e) {
             throw e.withPath(path);
         } catch (RuntimeException e) {
@@ -191,7 +310,7 @@ public final class FileHandle implements AutoCloseable {
         if (inode.isDirectory()) {
             throw FsException.of(Errno.EISDIR, path);
         }
-        withBlocksRemoved(size, Long.MAX_VALUE, "truncate", () -> FileData.checkTruncate(size), () -> fs.data().truncate(inode, size, fs.now()));
+        withBlocksRemoved(size, Long.MAX_VALUE, true, "truncate", () -> FileData.checkTruncate(size), () -> fs.data().truncate(inode, size, fs.now()));
     }
 
     /**
@@ -217,7 +336,7 @@ public final class FileHandle implements AutoCloseable {
      */
     public void punchHole(long offset, long length) throws FsException {
         checkWritable();
-        withBlocksRemoved(offset, offset + length, "punch hole", () -> FileData.checkRange(offset, length), () -> fs.data().punchHole(inode, offset, length, fs.now()));
+        withBlocksRemoved(offset, offset + length, true, "punch hole", () -> FileData.checkRange(offset, length), () -> fs.data().punchHole(inode, offset, length, fs.now()));
     }
 
     /**
@@ -227,7 +346,7 @@ public final class FileHandle implements AutoCloseable {
      */
     public void zeroRange(long offset, long length, boolean keepSize) throws FsException {
         checkWritable();
-        withBlocksRemoved(offset, offset + length, "zero range", () -> FileData.checkRange(offset, length), () -> fs.data().zeroRange(inode, offset, length, keepSize, fs.now()));
+        withBlocksRemoved(offset, offset + length, true, "zero range", () -> FileData.checkRange(offset, length), () -> fs.data().zeroRange(inode, offset, length, keepSize, fs.now()));
     }
 
     /**
@@ -236,7 +355,7 @@ public final class FileHandle implements AutoCloseable {
      */
     public void collapseRange(long offset, long length) throws FsException {
         checkWritable();
-        withBlocksRemoved(offset, Long.MAX_VALUE, "collapse range", () -> fs.data().checkCollapse(inode, offset, length), () -> fs.data().collapseRange(inode, offset, length, fs.now()));
+        withBlocksRemoved(offset, Long.MAX_VALUE, false, "collapse range", () -> fs.data().checkCollapse(inode, offset, length), () -> fs.data().collapseRange(inode, offset, length, fs.now()));
     }
 
     /**
@@ -246,7 +365,7 @@ public final class FileHandle implements AutoCloseable {
      */
     public void insertRange(long offset, long length) throws FsException {
         checkWritable();
-        withBlocksRemoved(offset, Long.MAX_VALUE, "insert range", () -> fs.data().checkInsert(inode, offset, length), () -> fs.data().insertRange(inode, offset, length, fs.now()));
+        withBlocksRemoved(offset, Long.MAX_VALUE, false, "insert range", () -> fs.data().checkInsert(inode, offset, length), () -> fs.data().insertRange(inode, offset, length, fs.now()));
     }
 
     /** Makes the file's data and attributes durable. */
@@ -302,10 +421,13 @@ public final class FileHandle implements AutoCloseable {
      * Runs a range operation that takes blocks of {@code [from, to)} away or moves them: inode lock and
      * invalidate lock exclusive across revoke (waiting for pins), change extents and free, so no read,
      * fault or mapping can show those blocks in between (rule 1 of DESIGN.md). {@code check} runs first,
-     * so a call Linux would refuse revokes nothing. The extent cache is dropped
-     * meanwhile and rebuilt before the invalidate lock is released.
+     * so a call Linux would refuse revokes nothing. Cached pages of the range are dropped after revocation:
+     * with {@code discardInside} (the range reads zeros after) those wholly inside it unwritten, the rest
+     * written back first (their data moves or survives). The extent cache is dropped meanwhile and rebuilt
+     * before the invalidate lock is released.
      */
-    private void withBlocksRemoved(long from, long to, String what, Locked check, Locked action) throws FsException {
+    private void withBlocksRemoved(long from, long to, boolean discardInside, String what, Locked check, Locked action)
+            throws FsException {
         withWriteLock(() -> {
             check.run(); // bad arguments revoke nothing
             inode.invalidateLock.lockExclusive();
@@ -314,6 +436,11 @@ public final class FileHandle implements AutoCloseable {
                     AddressSpace space = inode.space;
                     if (space != null && from >= 0 && from < to) {
                         space.invalidate(from, to, fs.pinTimeoutNanos(), what);
+                    }
+                    FilePages pages = inode.pages;
+                    if (pages != null && from >= 0 && from < to) {
+                        fs.data().cachedExtents(inode);
+                        pages.remove(from, to, discardInside);
                     }
                     inode.extentCache = null;
                     try {
@@ -352,7 +479,8 @@ public final class FileHandle implements AutoCloseable {
      */
     public MemorySegment map(MapMode mode, long offset, long length, Arena arena) throws FsException {
         boolean writable = mode != MapMode.READ_ONLY;
-        return withSpace(writable, space -> space.map(offset, length, writable, mode == MapMode.READ_WRITE_SYNC, arena));
+        boolean sync = mode == MapMode.READ_WRITE_SYNC;
+        return withSpace(writable, sync, space -> space.map(offset, length, writable, sync, arena));
     }
 
     /**
@@ -361,7 +489,7 @@ public final class FileHandle implements AutoCloseable {
      * file system's pin timeout. Device removal, unmount and freeing the file still revoke it.
      */
     public Pin pin(long offset, long length, boolean writable) throws FsException {
-        return withSpace(writable, space -> space.pin(offset, length, writable));
+        return withSpace(writable, false, space -> space.pin(offset, length, writable));
     }
 
     /** A call on the file's address space. */
@@ -370,30 +498,58 @@ public final class FileHandle implements AutoCloseable {
     }
 
     /**
-     * Runs a map or pin call: a writable one under the inode lock exclusive (it allocates), a read-only
-     * one under no lock once the extent cache is built (it takes the invalidate lock itself).
+     * Runs a map or pin call in the address space of the file's current mode: a writable one under the
+     * inode lock exclusive (it allocates), a read-only one under no lock once the extent cache is built (it
+     * takes the invalidate lock itself; if the file switches mode meanwhile, the call finds the space
+     * retired and runs again in the new one).
      */
-    private <T> T withSpace(boolean writable, SpaceCall<T> call) throws FsException {
+    private <T> T withSpace(boolean writable, boolean sync, SpaceCall<T> call) throws FsException {
         checkMappable(writable);
-        try {
-            if (writable) {
-                inode.lock.writeLock().lock();
-                try {
-                    fs.checkWritable();
-                    fs.data().cachedExtents(inode);
-                    return call.apply(fs.spaceOf(inode));
-                } finally {
-                    inode.lock.writeLock().unlock();
+        while (true) {
+            AddressSpace space = null;
+            try {
+                if (writable) {
+                    inode.lock.writeLock().lock();
+                    try {
+                        fs.checkWritable();
+                        space = preparedSpaceLocked(sync);
+                        return call.apply(space);
+                    } finally {
+                        inode.lock.writeLock().unlock();
+                    }
                 }
+                inode.lock.readLock().lock();
+                try {
+                    fs.checkAlive();
+                    space = preparedSpaceLocked(sync);
+                } finally {
+                    inode.lock.readLock().unlock();
+                }
+                return call.apply(space);
+            } catch (FsException e) {
+                if (space != null && space.isRetired()) {
+                    continue;
+                }
+                throw e.withPath(path);
+            } catch (IllegalArgumentException e) {
+                throw e; // the caller's arena cannot hold the mapping
+            } catch (RuntimeException e) {
+                throw fs.internal(e, path);
             }
-            return call.apply(preparedSpace());
-        } catch (FsException e) {
-            throw e.withPath(path);
-        } catch (IllegalArgumentException e) {
-            throw e; // the caller's arena cannot hold the mapping
-        } catch (RuntimeException e) {
-            throw fs.internal(e, path);
         }
+    }
+
+    /**
+     * The address space of the file's current mode, with the extent cache built. Context: inode lock held.
+     *
+     * @throws FsException EOPNOTSUPP for a sync mapping of a file that is not DAX (as Linux's MAP_SYNC)
+     */
+    private AddressSpace preparedSpaceLocked(boolean sync) throws FsException {
+        fs.data().cachedExtents(inode);
+        if (sync && !fs.isDax(inode)) {
+            throw FsException.of(Errno.EOPNOTSUPP, path, "sync mappings (MAP_SYNC) need a DAX file; this one is cached");
+        }
+        return fs.spaceOf(inode);
     }
 
     /**
@@ -405,28 +561,22 @@ public final class FileHandle implements AutoCloseable {
         if (offset < 0 || length < 0) {
             throw FsException.atOffset(Errno.EINVAL, offset, "bad msync range (length " + length + ")");
         }
+        if (length == 0) {
+            return;
+        }
+        if (inode.pages != null) {
+            writeBackRange(offset, length);
+        }
         AddressSpace space = inode.space;
-        if (space == null || length == 0) {
+        if (space == null) {
             return;
         }
         try {
-            space.flush(offset / org.daxfs.format.Block.SIZE, Math.ceilDiv(offset + length, org.daxfs.format.Block.SIZE));
+            space.flush(offset / Block.SIZE, Math.ceilDiv(offset + length, Block.SIZE));
         } catch (FsException e) {
             throw e.withPath(path);
         } catch (RuntimeException e) {
             throw fs.internal(e, path);
-        }
-    }
-
-    /** The address space with the extent cache built, for read-only maps and pins (no lock held after). */
-    private AddressSpace preparedSpace() throws FsException {
-        inode.lock.readLock().lock();
-        try {
-            fs.checkAlive();
-            fs.data().cachedExtents(inode);
-            return fs.spaceOf(inode);
-        } finally {
-            inode.lock.readLock().unlock();
         }
     }
 

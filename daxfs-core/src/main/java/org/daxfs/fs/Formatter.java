@@ -73,6 +73,7 @@ final class Formatter {
         root.nlink = 2;
         root.atime = root.mtime = root.ctime = root.btime = now;
         root.parent = InodeTable.ROOT_INO;
+        root.flags = options.daxInherit() ? InodeRecord.FLAG_DAX : 0;
         ExtentTree.initRoot(root.root);
         DirectoryIndex.format(new DirectoryBlocks(blocks, InodeTable.ROOT_INO, root));
 

@@ -1,6 +1,7 @@
 package org.daxfs.fs;
 
 import org.daxfs.FsException;
+import org.daxfs.cache.FilePages;
 import org.daxfs.dax.AddressSpace;
 import org.daxfs.dax.InvalidateLock;
 import org.daxfs.format.ExtentTree;
@@ -37,8 +38,13 @@ final class Inode {
     final long ino;
     final RankedReadWriteLock lock = new RankedReadWriteLock(LockRank.INODE, this::toString);
     final InvalidateLock invalidateLock;
-    /** The mappings of this file, created on first map or pin. Guarded by the inode lock for creation. */
+    /**
+     * The mappings of this file, created on first map or pin, for the file's current mode (DAX: device
+     * blocks; cached: cache pages). A mode switch retires it and sets it back to null.
+     */
     volatile AddressSpace space;
+    /** The cached pages of this file, created the first time it is used while not DAX. */
+    volatile FilePages pages;
     /** Device ranges written since the last fsync, by overwrites that needed no transaction. */
     final DirtyRanges dirtyData = new DirtyRanges();
 

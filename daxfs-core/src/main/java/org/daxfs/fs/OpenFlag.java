@@ -17,5 +17,10 @@ public enum OpenFlag {
     /** Fail with ELOOP if the last component is a symlink (O_NOFOLLOW). */
     NOFOLLOW,
     /** Fail with ENOTDIR unless the file is a directory (O_DIRECTORY). */
-    DIRECTORY
+    DIRECTORY,
+    /**
+     * Reads and writes of a file that is not DAX bypass the page cache (O_DIRECT): offsets and lengths
+     * must be multiples of 512 (EINVAL otherwise). DAX files are always accessed directly.
+     */
+    DIRECT
 }

@@ -15,12 +15,18 @@ package org.daxfs.fs;
  * @param mtime last data modification
  * @param ctime last status change
  * @param btime creation
- * @param flags per-file flags ({@link #FLAG_DAX})
+ * @param flags per-file flags ({@link #FLAG_DAX}), and {@link #FLAG_DAX_ACTIVE} when the file is DAX now
  */
 public record Stat(long ino, int mode, int nlink, int uid, int gid, long size, long blocks,
                    long atime, long mtime, long ctime, long btime, int flags) {
     /** The file's data is accessed directly (DAX), not through a page cache. */
     public static final int FLAG_DAX = 1;
+    /**
+     * Not a flag that can be set: the file is DAX now (statx's STATX_ATTR_DAX, same value). With the mount
+     * option {@code dax=inode} it follows {@link #FLAG_DAX}; {@code dax=always} and {@code dax=never} decide
+     * for every file.
+     */
+    public static final int FLAG_DAX_ACTIVE = 0x00200000;
 
     public FileType type() {
         return FileType.ofMode(mode);
@@ -43,8 +49,14 @@ public record Stat(long ino, int mode, int nlink, int uid, int gid, long size, l
         return type() == FileType.SYMLINK;
     }
 
+    /** The file's DAX flag (stored; inherited by new files in a directory that has it). */
     public boolean isDax() {
         return (flags & FLAG_DAX) != 0;
+    }
+
+    /** The file is accessed directly now (DAX), not through the page cache. */
+    public boolean isDaxActive() {
+        return (flags & FLAG_DAX_ACTIVE) != 0;
     }
 
     /** st_blocks: allocated space in 512-byte units. */

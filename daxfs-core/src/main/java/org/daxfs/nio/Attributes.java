@@ -45,7 +45,7 @@ final class Attributes {
     private static final List<String> OWNER = List.of("owner");
     private static final List<String> POSIX = concat(BASIC, List.of("owner", "permissions", "group"));
     private static final List<String> UNIX = concat(POSIX, List.of("mode", "ino", "dev", "rdev", "nlink", "uid", "gid", "ctime"));
-    private static final List<String> DAXFS = concat(BASIC, List.of("dax", "extents", "unwrittenBlocks", "inode"));
+    private static final List<String> DAXFS = concat(BASIC, List.of("dax", "daxActive", "extents", "unwrittenBlocks", "inode"));
 
     private Attributes() {
     }
@@ -465,6 +465,11 @@ final class Attributes {
         }
 
         @Override
+        public boolean isDaxActive() {
+            return st.isDaxActive();
+        }
+
+        @Override
         public List<Extent> extents() {
             if (extents == null) {
                 throw new IllegalStateException("extents were not read");
@@ -511,6 +516,7 @@ final class Attributes {
                 case "gid" -> st.gid();
                 case "ctime" -> time(st.ctime());
                 case "dax" -> isDax();
+                case "daxActive" -> isDaxActive();
                 case "extents" -> extents();
                 case "unwrittenBlocks" -> unwrittenBlocks();
                 default -> throw new IllegalArgumentException("'" + name + "' not recognized");

@@ -13,6 +13,7 @@ import org.daxfs.format.Extent;
  * <table>
  * <caption>Attribute names of the "daxfs" view, beside the "basic" ones</caption>
  * <tr><td>dax</td><td>Boolean</td><td>the DAX flag (settable)</td></tr>
+ * <tr><td>daxActive</td><td>Boolean</td><td>the file is DAX now (else it goes through the page cache)</td></tr>
  * <tr><td>extents</td><td>{@code List<Extent>}</td><td>the file's extents, as {@code daxfs stat} lists them</td></tr>
  * <tr><td>unwrittenBlocks</td><td>Long</td><td>preallocated blocks that read as zeros until written</td></tr>
  * <tr><td>inode</td><td>Long</td><td>the inode number</td></tr>
@@ -21,6 +22,13 @@ import org.daxfs.format.Extent;
 public interface DaxFileAttributes extends BasicFileAttributes {
     /** True if the file's DAX flag is set. */
     boolean isDax();
+
+    /**
+     * True if the file is accessed directly now (DAX); false if it goes through the page cache. Follows the
+     * flag under the mount's default {@code dax=inode}; {@code dax=always} and {@code dax=never} decide for
+     * every file.
+     */
+    boolean isDaxActive();
 
     /**
      * The file's extents, in logical order: runs of file blocks and the device blocks holding them. Empty

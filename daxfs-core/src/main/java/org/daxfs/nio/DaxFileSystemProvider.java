@@ -143,7 +143,7 @@ public final class DaxFileSystemProvider extends FileSystemProvider {
             Device device = openOrCreate(image, o);
             DaxNioFileSystem fs;
             try {
-                DaxFileSystem engine = DaxFileSystem.mount(device, new MountOptions(o.readOnly(), o.uid(), o.gid()));
+                DaxFileSystem engine = DaxFileSystem.mount(device, o.mountOptions());
                 try {
                     fs = new DaxNioFileSystem(this, keyOf(image), image, device, engine, o.readOnly());
                 } catch (FsException e) {

@@ -7,6 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.daxfs.FsException;
+import org.daxfs.fs.DaxMode;
+import org.daxfs.fs.MountOptions;
 
 /**
  * The environment map of {@code FileSystems.newFileSystem}, checked. Keys (others are ignored, as zipfs
@@ -17,16 +20,19 @@ import java.util.regex.Pattern;
  *   <li>{@code size}: the size of a created image, a Number of bytes or a String in binary units as the
  *       command line takes it ({@code 4096}, {@code 16M}, {@code 256m}, {@code 1.5G}); 256 MiB if absent;
  *   <li>{@code readOnly}: Boolean or "true"/"false": mount read-only;
- *   <li>{@code dax}: {@code always}, {@code inode} or {@code never}, as Linux's {@code -o dax=}. Every
- *       file on a direct-access device is DAX today, so {@code always} and {@code inode} behave the same;
- *       {@code never} is refused until the page cache exists;
+ *   <li>{@code dax}: {@code always}, {@code inode} or {@code never}, as Linux's {@code -o dax=}: every
+ *       file DAX, files with the DAX flag DAX (new images give their root the flag, which new files
+ *       inherit), or every file through the page cache; absent: {@code inode} on a direct-access device,
+ *       {@code never} on a block-only one;
+ *   <li>{@code cacheSize}: memory limit of the page cache for files that are not DAX, as {@code size}
+ *       (default 256 MiB);
  *   <li>{@code uid}, {@code gid}: Number or numeric String: owner and group of files created through this
  *       file system (default 0).
  * </ul>
  *
  * <p>Locks: none.
  */
-record EnvOptions(boolean create, long size, boolean readOnly, String dax, int uid, int gid) {
+record EnvOptions(boolean create, long size, boolean readOnly, DaxMode dax, long cacheSize, int uid, int gid) {
     static final long DEFAULT_SIZE = 256L << 20;
 
     private static final String UNITS = "KMGTPE";
@@ -41,34 +47,43 @@ record EnvOptions(boolean create, long size, boolean readOnly, String dax, int u
             throw new IllegalArgumentException("create and readOnly cannot be used together: a new image is formatted, "
                     + "which writes it");
         }
-        long size = DEFAULT_SIZE;
-        Object s = e.get("size");
-        if (s != null) {
-            size = switch (s) {
-                case Long l -> l;
-                case Integer i -> i.longValue();
-                case Short sh -> sh.longValue();
-                case String str -> parseSize(str);
-                default -> throw new IllegalArgumentException("size must be a number of bytes or a String such as 256m, not "
-                        + s.getClass().getName());
-            };
-            if (size <= 0) {
-                throw new IllegalArgumentException("size must be positive: " + s);
-            }
-        }
-        String dax = "always";
+        long size = size(e, "size", DEFAULT_SIZE);
+        long cacheSize = size(e, "cacheSize", MountOptions.DEFAULT_CACHE_BYTES);
+        DaxMode dax = null;
         Object d = e.get("dax");
         if (d != null) {
-            dax = String.valueOf(d).strip().toLowerCase(Locale.ROOT);
-            switch (dax) {
-                case "always", "inode" -> {
-                }
-                case "never" -> throw new IllegalArgumentException("dax=never is not supported yet: the page cache for "
-                        + "files that are not DAX is not built yet, so every file on a direct-access device is DAX");
-                default -> throw new IllegalArgumentException("dax must be always, inode or never, not '" + d + "'");
+            try {
+                dax = DaxMode.parse(String.valueOf(d).strip().toLowerCase(Locale.ROOT));
+            } catch (FsException ex) {
+                throw new IllegalArgumentException("dax must be always, inode or never, not '" + d + "'");
             }
         }
-        return new EnvOptions(create, size, readOnly, dax, id(e, "uid"), id(e, "gid"));
+        return new EnvOptions(create, size, readOnly, dax, cacheSize, id(e, "uid"), id(e, "gid"));
+    }
+
+    /** A size in bytes under {@code key}: a Number, or a String in binary units; {@code absent} if missing. */
+    private static long size(Map<String, ?> e, String key, long absent) {
+        Object s = e.get(key);
+        if (s == null) {
+            return absent;
+        }
+        long size = switch (s) {
+            case Long l -> l;
+            case Integer i -> i.longValue();
+            case Short sh -> sh.longValue();
+            case String str -> parseSize(str);
+            default -> throw new IllegalArgumentException(key + " must be a number of bytes or a String such as 256m, not "
+                    + s.getClass().getName());
+        };
+        if (size <= 0) {
+            throw new IllegalArgumentException(key + " must be positive: " + s);
+        }
+        return size;
+    }
+
+    /** How to mount the engine. */
+    MountOptions mountOptions() {
+        return new MountOptions(readOnly, uid, gid, dax, cacheSize);
     }
 
     private static boolean bool(Map<String, ?> env, String key) {

@@ -381,14 +381,17 @@ class MappingTest extends MountedImageTest {
     }
 
     @Test
-    void blockOnlyDevicesCannotMapYet(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void blockOnlyDevicesMapThroughThePageCacheButRefuseSyncMappings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         java.nio.file.Path image = dir.resolve("img");
         Devices.createImage(image, 16 * MIB);
         try (Device block = Devices.open(image, org.daxfs.device.DeviceOptions.defaults().withBlockOnly(true))) {
             DaxFileSystem bfs = TestImages.formatAndMount(block);
-            writeFile(bfs, "/f", pattern(15, B));
-            try (FileHandle h = bfs.open("/f", OpenFlag.READ); Arena arena = Arena.ofConfined()) {
-                assertErrno(Errno.EOPNOTSUPP, () -> h.map(MapMode.READ_ONLY, 0, B, arena));
+            byte[] data = pattern(15, B);
+            writeFile(bfs, "/f", data);
+            try (FileHandle h = bfs.open("/f", OpenFlag.READ, OpenFlag.WRITE); Arena arena = Arena.ofConfined()) {
+                assertArrayEquals(data, h.map(MapMode.READ_ONLY, 0, B, arena).toArray(ValueLayout.JAVA_BYTE));
+                assertErrno(Errno.EOPNOTSUPP, () -> h.map(MapMode.READ_WRITE_SYNC, 0, B, arena));
             }
             bfs.close();
         }

@@ -206,7 +206,7 @@ class AttributesTest {
         assertEquals(1, unix.get("nlink"));
         assertEquals(0100644, unix.get("mode"));
         Map<String, Object> dax = Files.readAttributes(f, "daxfs:*");
-        assertTrue(dax.keySet().containsAll(Set.of("dax", "extents", "unwrittenBlocks", "inode", "size")));
+        assertTrue(dax.keySet().containsAll(Set.of("dax", "daxActive", "extents", "unwrittenBlocks", "inode", "size")));
         assertEquals(unix.get("ino"), dax.get("inode"));
         assertEquals(Map.of("owner", Files.getOwner(f)), Files.readAttributes(f, "owner:*"));
         assertEquals(3L, Files.getAttribute(f, "size"));
@@ -244,7 +244,8 @@ class AttributesTest {
         DaxFileAttributeView v = Files.getFileAttributeView(f, DaxFileAttributeView.class);
         assertEquals("daxfs", v.name());
         DaxFileAttributes a = v.readAttributes();
-        assertFalse(a.isDax());
+        assertTrue(a.isDax(), "inherited from the root directory");
+        assertTrue(a.isDaxActive());
         assertEquals(Files.getAttribute(f, "unix:ino"), a.inode());
         assertEquals(10 * 4096 + 1, a.size());
         assertEquals(0, a.unwrittenBlocks());
@@ -254,11 +255,13 @@ class AttributesTest {
         assertEquals(10, extents.getLast().end() - 1);
         assertEquals(extents, Files.getAttribute(f, "daxfs:extents"));
         assertInstanceOf(DaxFileAttributes.class, Files.readAttributes(f, DaxFileAttributes.class));
-        v.setDax(true);
-        assertTrue(v.readAttributes().isDax());
-        assertEquals(true, Files.getAttribute(f, "daxfs:dax"));
-        Files.setAttribute(f, "daxfs:dax", false);
-        assertFalse(Files.readAttributes(f, DaxFileAttributes.class).isDax());
+        v.setDax(false);
+        assertFalse(v.readAttributes().isDax());
+        assertFalse(v.readAttributes().isDaxActive(), "the file switched to the page cache");
+        assertEquals(false, Files.getAttribute(f, "daxfs:dax"));
+        Files.setAttribute(f, "daxfs:dax", true);
+        assertTrue(Files.readAttributes(f, DaxFileAttributes.class).isDax());
+        assertEquals(true, Files.getAttribute(f, "daxfs:daxActive"));
         // preallocated blocks are unwritten until written
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
             org.daxfs.DaxFiles.allocate(ch, 20 * 4096, 5 * 4096, true);

@@ -1,5 +1,6 @@
 package org.daxfs.nio;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,6 +35,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.daxfs.DaxFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -249,9 +251,23 @@ class ProviderTest {
         NioTesting.create(image, Map.of("dax", "always")).close();
         NioTesting.open(image, Map.of("dax", "inode")).close();
         NioTesting.open(image, Map.of("dax", "ALWAYS")).close();
-        IllegalArgumentException never = assertThrows(IllegalArgumentException.class,
-                () -> NioTesting.open(image, Map.of("dax", "never")));
-        assertTrue(never.getMessage().contains("page cache"), never.getMessage());
+        try (FileSystem fs = NioTesting.open(image, Map.of("dax", "never", "cacheSize", "4m"))) {
+            Path f = Files.write(fs.getPath("/cached"), new byte[] {1, 2, 3});
+            assertEquals(Boolean.TRUE, Files.getAttribute(f, "daxfs:dax"), "the flag is inherited from the root");
+            assertEquals(Boolean.FALSE, Files.getAttribute(f, "daxfs:daxActive"), "dax=never: through the page cache");
+            assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(f));
+        }
+        try (FileSystem fs = NioTesting.open(image, Map.of())) {
+            Path f = fs.getPath("/cached");
+            assertEquals(Boolean.TRUE, Files.getAttribute(f, "daxfs:daxActive"), "dax=inode and the flag: DAX");
+            assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(f), "written back at close");
+            DaxFiles.setDax(f, false);
+            assertEquals(Boolean.FALSE, Files.getAttribute(f, "daxfs:daxActive"), "clearing the flag switches the file");
+            assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(f));
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> NioTesting.open(image, Map.of("dax", "sometimes")));
+        assertTrue(bad.getMessage().contains("dax"), bad.getMessage());
         // a refused open leaves the image free to open
         NioTesting.open(image, Map.of()).close();
     }

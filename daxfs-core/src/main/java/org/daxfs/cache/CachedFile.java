@@ -1,0 +1,48 @@
+package org.daxfs.cache;
+
+import java.lang.foreign.MemorySegment;
+import org.daxfs.FsException;
+
+/**
+ * How the page cache reaches a file's blocks and locks: the file system's side of a cached file, as
+ * Linux's page cache reaches a file system through its address_space_operations.
+ */
+public interface CachedFile {
+    /** The file's size in bytes. Context: invalidate lock held (shared is enough). */
+    long size();
+
+    /**
+     * Reads the file's bytes at {@code pos} into all of {@code dst} from its blocks: holes, unwritten
+     * blocks and bytes past EOF read as zeros. Context: invalidate lock held (shared is enough), the
+     * pages being filled locked; no transaction is begun.
+     */
+    void readBlocks(long pos, MemorySegment dst) throws FsException;
+
+    /**
+     * Writes {@code src} to the file's blocks at {@code pos}, allocating where needed (new blocks are
+     * written and flushed before the transaction that maps them), without changing the size or the times.
+     * Context: inode lock exclusive, invalidate lock held, no page lock (this begins transactions).
+     */
+    void writeBlocks(long pos, MemorySegment src) throws FsException;
+
+    /**
+     * Writes the file's dirty pages back from a background thread: takes the inode lock and the invalidate
+     * lock without waiting and calls {@link FilePages#writeBack()}; gives up if either is busy (the holder
+     * writes back itself, or the next round will).
+     *
+     * @return false if the locks were busy
+     */
+    boolean tryWriteBackInBackground() throws FsException;
+
+    /**
+     * True while mappings or mapping entries of the file may show its cached pages: they are then kept
+     * (neither evicted nor reused). Context: a page lock held (mapping faults look pages up under one).
+     */
+    boolean pagesShown();
+
+    /** True while a mapping that can store into the file's pages exists: written-back pages stay dirty. */
+    boolean writablyMapped();
+
+    /** The file, for messages (e.g. "inode 12"). */
+    String describe();
+}
