@@ -12,15 +12,23 @@ import org.daxfs.fs.MountOptions;
  */
 final class Mount implements AutoCloseable {
     private final Device device;
+    private final MountOptions options;
     private volatile DaxFileSystem fs;
 
-    private Mount(Device device, DaxFileSystem fs) {
+    private Mount(Device device, MountOptions options, DaxFileSystem fs) {
         this.device = device;
+        this.options = options;
         this.fs = fs;
     }
 
+    /** Mounts with the default options. */
     static Mount mount(Device device) throws FsException {
-        return new Mount(device, DaxFileSystem.mount(device, MountOptions.defaults()));
+        return mount(device, MountOptions.defaults());
+    }
+
+    /** Mounts with {@code options}, which every remount uses again. */
+    static Mount mount(Device device, MountOptions options) throws FsException {
+        return new Mount(device, options, DaxFileSystem.mount(device, options));
     }
 
     DaxFileSystem fs() {
@@ -34,7 +42,7 @@ final class Mount implements AutoCloseable {
     /** Unmounts and mounts again: everything written must survive. */
     void remount() throws FsException {
         fs.close();
-        fs = DaxFileSystem.mount(device, MountOptions.defaults());
+        fs = DaxFileSystem.mount(device, options);
     }
 
     /** Unmounts (the device stays open). */
