@@ -394,31 +394,30 @@ public final class FilePages {
     /**
      * Writes the dirty pages of {@code [from, to)} (page indexes) to the file's blocks, adjacent ones in
      * runs of up to {@link #WRITEBACK_RUN} with one call. A page is marked clean only after its run is
-     * written, so an evicted page can never be read again from blocks that are older; pages of a file
-     * with a writable mapping stay dirty. Context: inode lock exclusive, invalidate lock held (shared or
+     * written, so an evicted page can never be read again from blocks that are older; pages a writable
+     * mapping shows stay dirty (stores through it are not seen). Context: inode lock exclusive, invalidate lock held (shared or
      * exclusive), no page lock.
      */
     public void writeBack(long from, long to) throws FsException {
         if (dirtyCount.get() == 0) {
             return;
         }
-        boolean keepDirty = file.writablyMapped();
         long size = file.size();
         List<CachedPage> run = new ArrayList<>();
         for (CachedPage p : pages.subMap(from, to).values()) {
             if (!p.dirty) {
-                writeRun(run, keepDirty, size);
+                writeRun(run, size);
                 continue;
             }
             if (!run.isEmpty() && (run.getLast().index + 1 != p.index || run.size() == WRITEBACK_RUN)) {
-                writeRun(run, keepDirty, size);
+                writeRun(run, size);
             }
             run.add(p);
         }
-        writeRun(run, keepDirty, size);
+        writeRun(run, size);
     }
 
-    private void writeRun(List<CachedPage> run, boolean keepDirty, long size) throws FsException {
+    private void writeRun(List<CachedPage> run, long size) throws FsException {
         if (run.isEmpty()) {
             return;
         }
@@ -445,8 +444,10 @@ public final class FilePages {
                 file.writeBlocks(head.position(), buf.asSlice(0, len));
             }
         }
-        if (!keepDirty) {
-            for (CachedPage p : run) {
+        // Per page: a writable mapping of a few pages must not keep every dirty page of the file dirty (they
+        // could then never be evicted). No writable mapping can appear meanwhile: making one needs the inode lock.
+        for (CachedPage p : run) {
+            if (!file.writablyMapped(p.index)) {
                 p.lock();
                 try {
                     markClean(p);
