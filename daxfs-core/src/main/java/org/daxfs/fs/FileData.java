@@ -246,8 +246,17 @@ final class FileData {
         }
         len = reserve(in, pos, len, now);
         cachedExtents(in); // a partial page is completed from the blocks
-        pages.write(pos, src.asSlice(0, len));
-        extendTo(in, pos + len, now);
+        long done = 0;
+        while (done < len) {
+            long at = pos + done;
+            long n = Math.min(len - done, Block.SIZE - at % Block.SIZE);
+            // Page by page, the size following as for DAX writes: a writer that writes its own pages back to
+            // make room (FilePages.write) must find the pages it wrote before inside the file, or writeback
+            // (which stops at the size) would leave them out and mark them clean.
+            pages.write(at, src.asSlice(done, n));
+            done += n;
+            extendTo(in, at + n, now);
+        }
         return len;
     }
 
