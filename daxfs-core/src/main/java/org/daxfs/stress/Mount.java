@@ -1,6 +1,7 @@
 package org.daxfs.stress;
 
 import org.daxfs.FsException;
+import org.daxfs.cache.PageCache;
 import org.daxfs.device.Device;
 import org.daxfs.fs.DaxFileSystem;
 import org.daxfs.fs.MountOptions;
@@ -14,6 +15,8 @@ final class Mount implements AutoCloseable {
     private final Device device;
     private final MountOptions options;
     private volatile DaxFileSystem fs;
+    /** Pages the caches of earlier mounts evicted. */
+    private long evictedBefore;
 
     private Mount(Device device, MountOptions options, DaxFileSystem fs) {
         this.device = device;
@@ -39,8 +42,19 @@ final class Mount implements AutoCloseable {
         return device;
     }
 
+    /** Pages the page caches of this mount and the earlier ones evicted. */
+    long evictions() {
+        return evictedBefore + evictions(fs);
+    }
+
+    private static long evictions(DaxFileSystem fs) {
+        PageCache cache = fs.pageCache();
+        return cache == null ? 0 : cache.evictions();
+    }
+
     /** Unmounts and mounts again: everything written must survive. */
     void remount() throws FsException {
+        evictedBefore += evictions(fs);
         fs.close();
         fs = DaxFileSystem.mount(device, options);
     }

@@ -99,7 +99,8 @@ public final class StressRun {
         } else {
             failure = new AfterRun(device, mount, files, options, wrap).check(baseline, passed);
         }
-        return new StressResult(options, control.done(), elapsed, counts(files.checkers), passed, failure);
+        return new StressResult(options, control.done(), elapsed, counts(files.checkers), passed, failure,
+                mount.evictions());
     }
 
     // ---- setup --------------------------------------------------------------------------------------
