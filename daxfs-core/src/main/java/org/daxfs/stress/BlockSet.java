@@ -114,6 +114,19 @@ final class BlockSet {
         return out;
     }
 
+    /** The blocks of this set in {@code [from, to)}. */
+    BlockSet within(long from, long to) {
+        BlockSet out = new BlockSet();
+        Map.Entry<Long, Long> first = ranges.lowerEntry(from);
+        if (first != null) {
+            out.add(from, Math.min(to, first.getValue()));
+        }
+        for (Map.Entry<Long, Long> e : ranges.subMap(from, true, to, false).entrySet()) {
+            out.add(e.getKey(), Math.min(to, e.getValue()));
+        }
+        return out;
+    }
+
     boolean isEmpty() {
         return ranges.isEmpty();
     }

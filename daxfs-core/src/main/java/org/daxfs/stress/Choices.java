@@ -10,6 +10,10 @@ package org.daxfs.stress;
  * <p>The disruptor of disrupt mode draws with {@code align} 8 and no edge cases: its data must stay in
  * whole 8-byte words so that readers can recognise every word (see {@link Pattern}).
  *
+ * <p>A worker of flip mode draws in a window of the shared file, its region ({@link #window}): offsets
+ * and mapped ranges mostly inside it, as if it were a file of its own starting at {@code base}; new sizes
+ * for truncate over the whole file.
+ *
  * <p>Immutable; the randomness comes from the caller's {@link Rng}.
  */
 final class Choices {
@@ -20,28 +24,62 @@ final class Choices {
     /** Longest preallocation drawn. */
     static final long MAX_ALLOCATE = 2 << 20;
 
+    /** Size of the range most offsets fall in (of the window, for a worker of flip mode). */
     final long maxSize;
     final int maxIo;
     final int align;
     final boolean edgeCases;
+    /** Where the window starts (0: the whole file). */
+    final long base;
+    /** Size of the range truncates aim at: the file's main range ({@code maxSize} but in a window). */
+    final long fileSize;
 
     Choices(long maxSize, int maxIo, int align, boolean edgeCases) {
-        if (maxSize < BLOCK || maxIo < align || Long.bitCount(align) != 1) {
-            throw new IllegalArgumentException("maxSize " + maxSize + ", maxIo " + maxIo + ", align " + align);
+        this(maxSize, maxIo, align, edgeCases, 0, maxSize);
+    }
+
+    private Choices(long maxSize, int maxIo, int align, boolean edgeCases, long base, long fileSize) {
+        if (maxSize < BLOCK || maxIo < align || Long.bitCount(align) != 1 || base % BLOCK != 0 || fileSize < maxSize) {
+            throw new IllegalArgumentException("maxSize " + maxSize + ", maxIo " + maxIo + ", align " + align + ", base "
+                    + base + ", fileSize " + fileSize);
         }
         this.maxSize = maxSize;
         this.maxIo = maxIo;
         this.align = align;
         this.edgeCases = edgeCases;
+        this.base = base;
+        this.fileSize = fileSize;
+    }
+
+    /**
+     * Choices for the window {@code [base, base+size)} of a file whose main range is {@code fileSize}
+     * bytes, with reads and writes of at most {@code maxIo} bytes (a fraction of the window, so most stay
+     * inside it). {@code base} and {@code size} are whole blocks, so that pages and blocks of different
+     * windows never mix.
+     */
+    static Choices window(long base, long size, long fileSize, int maxIo) {
+        if (size % BLOCK != 0) {
+            throw new IllegalArgumentException("window of " + size + " bytes");
+        }
+        return new Choices(size, maxIo, 1, true, base, fileSize);
     }
 
     /** Blocks a file may hold before the checker shrinks it: the main range, the far windows, some slack. */
     long budgetBlocks() {
-        return (maxSize + maxSize / 4 + FAR.length * (FAR_WINDOW + maxIo) + MAX_ALLOCATE) / BLOCK;
+        return (fileSize + fileSize / 4 + FAR.length * (FAR_WINDOW + maxIo) + MAX_ALLOCATE) / BLOCK;
+    }
+
+    /** {@code size} as seen from the window: how much of it lies in the window ({@code size} itself without one). */
+    private long relative(long size) {
+        return base == 0 && fileSize == maxSize ? size : Math.min(Math.max(0, size - base), maxSize);
     }
 
     /** An offset for a read, write or preallocation of a file of {@code size} bytes. */
     long offset(Rng r, long size) {
+        return base + offsetInWindow(r, relative(size));
+    }
+
+    private long offsetInWindow(Rng r, long size) {
         int p = r.below(100);
         long o;
         if (p < 3 && edgeCases) {
@@ -89,15 +127,16 @@ final class Choices {
         if (edge(r, 1)) {
             return new long[] {Long.MAX_VALUE - r.below(BLOCK), length(r) + BLOCK};
         }
-        long offset = offset(r, size);
+        long rel = relative(size);
+        long offset = offsetInWindow(r, rel);
         long length = length(r);
-        if (size == 0 || edge(r, 5)) {
-            return new long[] {offset, length};
+        if (rel == 0 || edge(r, 5)) {
+            return new long[] {base + offset, length};
         }
-        if (offset >= size) {
-            offset = down(r.below(size));
+        if (offset >= rel) {
+            offset = down(r.below(rel));
         }
-        return new long[] {offset, Math.min(length, size - offset)};
+        return new long[] {base + offset, Math.min(length, rel - offset)};
     }
 
     /** A length for a preallocation: like {@link #length}, or up to {@link #MAX_ALLOCATE}. */
@@ -129,7 +168,7 @@ final class Choices {
         return new long[] {offset, length};
     }
 
-    /** A new size for truncate: the same, smaller, a block multiple, far, or anything up to maxSize. */
+    /** A new size for truncate: the same, smaller, a block multiple, far, or anything up to fileSize. */
     long newSize(Rng r, long size) {
         int p = r.below(100);
         long s;
@@ -138,11 +177,11 @@ final class Choices {
         } else if (p < 35) {
             s = r.below(size + 1);
         } else if (p < 45) {
-            s = r.below(maxSize / BLOCK + 1) * BLOCK;
+            s = r.below(fileSize / BLOCK + 1) * BLOCK;
         } else if (p < 48 && edgeCases) {
             s = far(r);
         } else {
-            s = r.below(maxSize + 1);
+            s = r.below(fileSize + 1);
         }
         return down(s);
     }

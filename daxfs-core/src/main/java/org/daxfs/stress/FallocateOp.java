@@ -102,6 +102,16 @@ final class FallocateOp implements Operation {
     }
 
     @Override
+    public Footprint footprint(FileModel model) {
+        return switch (mode) {
+            case ALLOCATE, ZERO_RANGE -> Footprint.of(offset, length, true);
+            case ALLOCATE_KEEP_SIZE, PUNCH_HOLE, ZERO_RANGE_KEEP_SIZE -> Footprint.of(offset, length, false);
+            // They move everything after the offset.
+            case COLLAPSE_RANGE, INSERT_RANGE -> null;
+        };
+    }
+
+    @Override
     public boolean changesAllocation() {
         return true;
     }

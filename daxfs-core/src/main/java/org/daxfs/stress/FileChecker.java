@@ -1,5 +1,6 @@
 package org.daxfs.stress;
 
+import java.util.concurrent.locks.Lock;
 import org.daxfs.FsException;
 
 /**
@@ -7,7 +8,9 @@ import org.daxfs.FsException;
  * compare; check the size after every operation and the whole file every {@code verifyEvery} operations
  * and after reopen and remount. The first difference stops the loop with a {@link StressFailure}.
  *
- * <p>Everything here belongs to the thread that runs it; only {@link RunControl} is shared.
+ * <p>Everything here belongs to the thread that runs it; only {@link RunControl} is shared, and in flip
+ * mode the file: then the model is one handle's view of a model all workers share ({@link
+ * FileModel#anotherHandle}), used under its lock, and each step takes its turn by the {@link Region}.
  */
 final class FileChecker {
     private static final OperationType SHRINK = Operations.named("truncate");
@@ -21,6 +24,7 @@ final class FileChecker {
     private final Choices choices;
     private final SharedReader sharedReader;
     private final SharedFile publishTo;
+    private final Region region;
     private final int verifyEvery;
     private final OpLog log;
     private final HeldMapping held = new HeldMapping();
@@ -33,6 +37,17 @@ final class FileChecker {
      */
     FileChecker(int thread, FileModel model, TestedFile file, long seed, Mix mix, Choices choices,
             SharedReader sharedReader, SharedFile publishTo, int verifyEvery, int logLength) {
+        this(thread, model, file, seed, mix, choices, sharedReader, publishTo, null, verifyEvery, logLength);
+    }
+
+    /** A worker of flip mode, on its {@code region} of the file it shares with the others. */
+    FileChecker(int thread, FileModel model, TestedFile file, long seed, Mix mix, Choices choices, Region region,
+            int verifyEvery, int logLength) {
+        this(thread, model, file, seed, mix, choices, null, null, region, verifyEvery, logLength);
+    }
+
+    private FileChecker(int thread, FileModel model, TestedFile file, long seed, Mix mix, Choices choices,
+            SharedReader sharedReader, SharedFile publishTo, Region region, int verifyEvery, int logLength) {
         this.thread = thread;
         this.model = model;
         this.file = file;
@@ -44,6 +59,7 @@ final class FileChecker {
         this.choices = choices;
         this.sharedReader = sharedReader;
         this.publishTo = publishTo;
+        this.region = region;
         this.verifyEvery = verifyEvery;
         this.log = new OpLog(logLength);
     }
@@ -80,21 +96,70 @@ final class FileChecker {
 
     private void step(RunControl control) throws StressFailure {
         opNumber++;
-        OperationType type;
-        Operation op;
-        if (model.allocated().count() > choices.budgetBlocks()) {
-            // Keep the file within its share of the image: fsx shrinks an overgrown file the same way.
-            type = SHRINK;
-            op = new TruncateOp(rng.below(choices.maxSize + 1) & -choices.align, "(the file outgrew --max-size)");
-        } else {
-            type = mix.pick(rng);
-            op = type.generator().draw(new OpContext(rng, model, choices, opNumber, sharedReader, held));
+        // Flip mode: an operation inside this worker's region runs beside the others; anything else alone.
+        Lock turn = region == null ? null : region.beside();
+        if (turn != null) {
+            turn.lock();
         }
+        try {
+            OperationType type;
+            Operation op;
+            boolean alone;
+            synchronized (model.lock()) {
+                if (model.allocated().count() > choices.budgetBlocks()) {
+                    // Keep the file within its share of the image: fsx shrinks an overgrown file the same way.
+                    type = SHRINK;
+                    op = new TruncateOp(rng.below(choices.fileSize + 1) & -choices.align, "(the file outgrew --max-size)");
+                } else {
+                    type = mix.pick(rng);
+                    op = type.generator().draw(new OpContext(rng, model, choices, opNumber, sharedReader, held));
+                }
+                alone = region == null || !inRegion(op.footprint(model));
+            }
+            if (region != null && alone) {
+                turn = alone(turn);
+            }
+            perform(control, type, op, alone);
+            if (op.checksWholeFileAfter() || opNumber % verifyEvery == 0) {
+                if (region != null && !alone) {
+                    turn = alone(turn);
+                }
+                verifyWhole("whole-file check after op #" + opNumber);
+            }
+        } finally {
+            if (turn != null) {
+                turn.unlock();
+            }
+        }
+    }
+
+    /** Whether {@code fp} lies in this worker's region and leaves the size alone. Context: model lock held. */
+    private boolean inRegion(Footprint fp) {
+        return fp != null && fp.inside(region.from(), region.to(), model.size());
+    }
+
+    /** Trades {@code turn} for the exclusive one. */
+    private Lock alone(Lock turn) {
+        turn.unlock();
+        Lock l = region.alone();
+        l.lock();
+        return l;
+    }
+
+    /**
+     * Applies {@code op} to the model and to DaxFS and compares; then the size, and the allocation where it
+     * may have changed: all of it when {@code alone}, else in the worker's region only (other workers
+     * change theirs meanwhile).
+     */
+    private void perform(RunControl control, OperationType type, Operation op, boolean alone) throws StressFailure {
         log.add(opNumber, op);
         if (publishTo != null) {
             publishTo.starting(opNumber);
         }
-        Outcome expected = op.expect(model);
+        Outcome expected;
+        synchronized (model.lock()) {
+            expected = op.expect(model);
+        }
         Outcome actual;
         try {
             actual = op.perform(file);
@@ -109,14 +174,23 @@ final class FileChecker {
         if (control.tracing()) {
             control.trace(thread, log.last());
         }
+        long modelSize;
+        try {
+            synchronized (model.lock()) {
+                expected = op.settle(model, expected, actual);
+                modelSize = model.size();
+            }
+        } catch (CheckFailed e) {
+            throw failure(e.mismatch(), null);
+        }
         Mismatch m = op.compare(expected, actual);
         if (m != null) {
             throw failure(m, null);
         }
         try {
             long size = file.size();
-            if (size != model.size()) {
-                throw failure(Mismatch.of("size is " + size + " after the operation, the model says " + model.size()), null);
+            if (size != modelSize) {
+                throw failure(Mismatch.of("size is " + size + " after the operation, the model says " + modelSize), null);
             }
         } catch (FsException e) {
             throw failure(Mismatch.of("size() failed: " + e.getMessage()), e);
@@ -124,7 +198,8 @@ final class FileChecker {
         if (op.changesAllocation()) {
             Mismatch a;
             try {
-                a = WholeFileCheck.allocation(model, file, new BlockSet());
+                a = alone ? WholeFileCheck.allocation(model, file, new BlockSet())
+                        : WholeFileCheck.allocationWithin(model, file, region.firstBlock(), region.endBlock());
             } catch (FsException e) {
                 throw failure(Mismatch.of("listing the extents failed: " + e.getMessage()), e);
             }
@@ -133,9 +208,6 @@ final class FileChecker {
             }
         }
         counts[Operations.indexOf(type)]++;
-        if (op.checksWholeFileAfter() || opNumber % verifyEvery == 0) {
-            verifyWhole("whole-file check after op #" + opNumber);
-        }
     }
 
     /** Compares the whole file with the model; {@code when} says when, for the report. */

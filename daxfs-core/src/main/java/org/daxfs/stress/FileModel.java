@@ -25,6 +25,7 @@ final class FileModel {
      */
     static final long MAX_FILE_SIZE = 0xFFFFFFFFL * BLOCK;
 
+    /** The file's number, which its writes put in their bytes ({@link Pattern}); in flip mode the worker's. */
     final int fileId;
     final String path;
     /** What every handle's model of the file shares; also the lock of the model where threads share it. */
@@ -84,11 +85,20 @@ final class FileModel {
     }
 
     /**
-     * The model of another handle of the same file (flip mode's workers each have one): contents, size,
-     * allocation and flag are shared, APPEND and the held mapping are the handle's own.
+     * The model of another handle of the same file: contents, size, allocation and flag are shared, APPEND
+     * and the held mapping are the handle's own.
      */
     FileModel anotherHandle() {
-        return new FileModel(fileId, path, c);
+        return anotherHandle(fileId);
+    }
+
+    /**
+     * As {@link #anotherHandle()}, whose writes tag their bytes with {@code tag} instead of the file's id
+     * ({@link Pattern}): flip mode's workers each tag theirs with their own number, so that bytes in the
+     * shared file tell whose write they came from.
+     */
+    FileModel anotherHandle(int tag) {
+        return new FileModel(tag, path, c);
     }
 
     /**
@@ -517,6 +527,9 @@ final class FileModel {
     /** The {@code n} bytes at {@code pos} (zeros where nothing was written), ignoring the size. */
     byte[] bytes(long pos, int n) {
         byte[] out = new byte[n];
+        if (n == 0) {
+            return out;
+        }
         long end = pos + n;
         for (Map.Entry<Long, byte[]> e : pages.subMap(pos / BLOCK, true, (end - 1) / BLOCK, true).entrySet()) {
             long pageStart = e.getKey() * BLOCK;

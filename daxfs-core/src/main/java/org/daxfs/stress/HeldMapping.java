@@ -64,6 +64,15 @@ final class HeldMapping implements AutoCloseable {
     }
 
     /**
+     * As {@link #read}, but a revocation part way gives {@link Outcome#revokedAfter} the bytes read before
+     * ({@link MappedAccess#readOut}) instead of an exception.
+     */
+    Outcome readOut(long at, int n) {
+        requireHeld();
+        return MappedAccess.readOut(segment, at, n);
+    }
+
+    /**
      * Reads whole words, each with one 8-byte load (never torn by a concurrent write of the word), into
      * {@code dst} from its start, little-endian as {@link Pattern} has them, until {@code dst} is full or
      * the mapping turns out revoked.

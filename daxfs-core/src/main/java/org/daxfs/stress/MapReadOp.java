@@ -20,6 +20,9 @@ import org.daxfs.fs.MapMode;
  *       operation over its pages (truncate, punch, zero, collapse or insert range) or a remount revoked it
  *       since: then the access must throw IllegalStateException, and the mapping is dropped.
  * </ul>
+ *
+ * In flip mode any of them may find its mapping revoked part way by a DAX flip, which the model cannot
+ * foresee: then the bytes read before must be the model's, and the held mapping is dropped.
  */
 final class MapReadOp implements Operation {
     private enum How { ONCE, HOLD, HELD }
@@ -31,6 +34,8 @@ final class MapReadOp implements Operation {
     /** For a read through the held mapping: where in it, from its start. */
     private final long at;
     private final HeldMapping held;
+    /** Another thread flips the DAX flag (set by {@link #expect}): any access may find the mapping revoked. */
+    private boolean revocable;
 
     private MapReadOp(How how, long offset, long length, long at, HeldMapping held) {
         this.how = how;
@@ -75,6 +80,7 @@ final class MapReadOp implements Operation {
 
     @Override
     public Outcome expect(FileModel model) {
+        revocable = model.modeUnknown();
         return switch (how) {
             case ONCE -> model.mapRead(offset, length);
             case HOLD -> model.hold(offset, length);
@@ -87,14 +93,21 @@ final class MapReadOp implements Operation {
         switch (how) {
             case ONCE -> {
                 try (Arena arena = Arena.ofConfined()) {
-                    return copy(file.map(MapMode.READ_ONLY, offset, length, arena));
+                    MemorySegment s = file.map(MapMode.READ_ONLY, offset, length, arena);
+                    return revocable ? MappedAccess.readOut(s, 0, (int) s.byteSize()) : copy(s);
                 }
             }
             case HOLD -> {
                 held.replace(file, offset, length);
+                if (revocable) {
+                    return readHeldOut(0, (int) held.length());
+                }
                 return Outcome.read(held.length(), held.read(0, (int) held.length()));
             }
             default -> {
+                if (revocable) {
+                    return readHeldOut(at, (int) length);
+                }
                 try {
                     return Outcome.read(length, held.read(at, (int) length));
                 } catch (IllegalStateException revoked) {
@@ -104,6 +117,47 @@ final class MapReadOp implements Operation {
                 }
             }
         }
+    }
+
+    /** Reads through the held mapping in chunks, dropping it if it turns out revoked. */
+    private Outcome readHeldOut(long from, int n) {
+        Outcome o = held.readOut(from, n);
+        if (o.isRevoked()) {
+            held.close();
+        }
+        return o;
+    }
+
+    @Override
+    public Outcome settle(FileModel model, Outcome expected, Outcome actual) throws CheckFailed {
+        if (!revocable || !actual.isRevoked() || !expected.succeeded()) {
+            return expected;
+        }
+        if (expected.isRevoked()) {
+            if (actual.data() != null && actual.data().length > 0) {
+                throw new CheckFailed(Mismatch.of("the held mapping showed " + actual.data().length
+                        + " bytes after a range operation revoked it"));
+            }
+            return expected;
+        }
+        // A flip revoked the mapping under the read: what it read before must still be the file's.
+        byte[] before = actual.data();
+        Mismatch m = Comparison.bytes("a mapping revoked by a DAX flip showed other bytes before", offset,
+                expected.data(), before, before.length);
+        if (m != null) {
+            throw new CheckFailed(m);
+        }
+        if (how != How.ONCE) {
+            model.heldRevokedElsewhere();
+        }
+        return actual;
+    }
+
+    @Override
+    public Footprint footprint(FileModel model) {
+        // Through the held mapping: all of it, so that no other thread's operation can revoke it meanwhile.
+        return how == How.HELD ? Footprint.of(model.heldOffset(), model.heldLength(), false)
+                : Footprint.of(offset, length, false);
     }
 
     private static Outcome copy(MemorySegment s) {

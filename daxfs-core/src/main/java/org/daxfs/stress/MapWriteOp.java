@@ -3,6 +3,8 @@ package org.daxfs.stress;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import org.daxfs.Errno;
 import org.daxfs.FsException;
 import org.daxfs.fs.MapMode;
 
@@ -14,6 +16,11 @@ import org.daxfs.fs.MapMode;
  * so the blocks it touches become allocated even where it covers a few bytes of them (compared right
  * after, as for preallocation). A sync mapping of a file that is not DAX (cached) fails with EOPNOTSUPP, as
  * MAP_SYNC does on Linux.
+ *
+ * <p>In flip mode, where another thread flips the DAX flag, a sync mapping may or may not be refused (the
+ * model follows DaxFS's answer: it must fit the mode it implies), and a flip may revoke the mapping part
+ * way through the stores: then the stores made before the one that threw must be in the file, those after
+ * it must not, and the file's bytes there must be old or new byte by byte; the model takes them as found.
  */
 final class MapWriteOp implements Operation {
     /** When msync runs: never, while the range is mapped, or after the arena closed. */
@@ -29,6 +36,11 @@ final class MapWriteOp implements Operation {
     private final int fileId;
     private final long generation;
     private byte[] data;
+    /** Flip mode (set by {@link #expect}): the model's bytes before the stores, for a revocation part way. */
+    private byte[] old;
+    /** After a revocation part way: how many bytes were surely stored, and the file's bytes read back. */
+    private int storedBefore = -1;
+    private byte[] readBack;
 
     MapWriteOp(MapMode mode, long offset, long length, long at, int stored, Sync sync, int fileId, long generation) {
         this.mode = mode;
@@ -67,14 +79,34 @@ final class MapWriteOp implements Operation {
     public Outcome expect(FileModel model) {
         data = new byte[stored];
         Pattern.fill(data, 0, stored, fileId, generation, at);
-        return model.mapWrite(offset, length, at, data, mode == MapMode.READ_WRITE_SYNC);
+        boolean syncMapped = mode == MapMode.READ_WRITE_SYNC;
+        if (!model.modeUnknown()) {
+            return model.mapWrite(offset, length, at, data, syncMapped);
+        }
+        old = model.bytes(at, stored);
+        // Whether the file is DAX when mapped decides only whether a sync mapping is refused.
+        return syncMapped ? Outcome.undecided() : model.mapWrite(offset, length, at, data, false);
     }
 
     @Override
     public Outcome perform(TestedFile file) throws FsException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = file.map(mode, offset, length, arena);
-            MemorySegment.copy(data, 0, s, ValueLayout.JAVA_BYTE, at - offset, data.length);
+            if (old != null) {
+                int done = MappedAccess.storeIn(s, at - offset, data);
+                if (done < data.length) {
+                    storedBefore = done;
+                    readBack = new byte[data.length];
+                    int n = file.read(ByteBuffer.wrap(readBack), at);
+                    if (n != data.length) {
+                        throw new IllegalStateException("reading back " + Ranges.of(at, data.length) + " inside the file gave "
+                                + n + " bytes");
+                    }
+                    return Outcome.revoked();
+                }
+            } else {
+                MemorySegment.copy(data, 0, s, ValueLayout.JAVA_BYTE, at - offset, data.length);
+            }
             if (sync == Sync.MAPPED) {
                 file.msync(at, data.length);
             }
@@ -83,6 +115,47 @@ final class MapWriteOp implements Operation {
             file.msync(offset, length);
         }
         return Outcome.ok(data.length);
+    }
+
+    @Override
+    public Outcome settle(FileModel model, Outcome expected, Outcome actual) throws CheckFailed {
+        if (old == null) {
+            return expected;
+        }
+        if (expected == Outcome.undecided()) {
+            expected = model.mapWrite(offset, length, at, data, true, actual.errno() != Errno.EOPNOTSUPP);
+        }
+        if (!actual.isRevoked() || !expected.succeeded()) {
+            return expected;
+        }
+        Mismatch m = partialStores(at, data, old, storedBefore, readBack);
+        if (m != null) {
+            throw new CheckFailed(m);
+        }
+        model.stored(at, readBack);
+        return actual;
+    }
+
+    /**
+     * Null if {@code found}, the file's bytes at {@code at} after stores of {@code data} there (over
+     * {@code old}) stopped at a revocation after {@code storedBefore} bytes, is what such stores leave: the
+     * bytes before the chunk whose store threw stored, those after it not, those of that chunk either.
+     */
+    static Mismatch partialStores(long at, byte[] data, byte[] old, int storedBefore, byte[] found) {
+        int n = data.length;
+        int uncertainEnd = Math.min(n, storedBefore + MappedAccess.CHUNK);
+        byte[] due = new byte[n];
+        for (int i = 0; i < n; i++) {
+            boolean either = i >= storedBefore && i < uncertainEnd && (found[i] == data[i] || found[i] == old[i]);
+            due[i] = either ? found[i] : i < uncertainEnd ? data[i] : old[i];
+        }
+        return Comparison.bytes("stores through a mapping revoked by a DAX flip after " + storedBefore + " bytes", at, due,
+                found, n);
+    }
+
+    @Override
+    public Footprint footprint(FileModel model) {
+        return Footprint.of(offset, length, false);
     }
 
     @Override

@@ -29,6 +29,31 @@ interface Operation {
      */
     String describe();
 
+    /**
+     * The bytes of the file the operation reads or changes, for flip mode, where threads work on disjoint
+     * parts of one file at once: {@link Footprint#NOTHING} if it touches no byte (fsync), null if it
+     * touches the whole file or its size (truncate, collapse, append, an invalid range). Called with the
+     * model's lock held, after {@link #expect}'s draw and before it.
+     */
+    default Footprint footprint(FileModel model) {
+        return null;
+    }
+
+    /**
+     * The outcome DaxFS must have given, now that it answered {@code actual}: {@code expected}, except for
+     * answers that depend on what the model cannot know in flip mode, where another thread flips the
+     * file's DAX flag: whether the file was DAX when mapped (a sync mapping of a cached file fails), and
+     * whether a mapping was revoked under the operation. Such an operation checks what it can (the bytes
+     * read before a revocation; bytes stored before one are there, those after are not), updates the model
+     * to what happened, and returns the outcome to compare with. Called after {@link #perform}, with the
+     * model's lock held.
+     *
+     * @throws CheckFailed if DaxFS's answer fits neither mode
+     */
+    default Outcome settle(FileModel model, Outcome expected, Outcome actual) throws CheckFailed {
+        return expected;
+    }
+
     /** What differs between the expected and the actual outcome, or null. Reads override it to say where their bytes lie. */
     default Mismatch compare(Outcome expected, Outcome actual) {
         return Comparison.compare(expected, actual, 0);

@@ -22,7 +22,9 @@ import java.util.Set;
  * also keeps a mapping across operations and reads through it later, map-write); truncate; the fallocate
  * modes (allocate with and without KEEP_SIZE, punch hole, zero range with and without KEEP_SIZE, collapse
  * range, insert range); fsync and fdatasync; reopen; remount; DAX flag flips; and in disrupt mode the
- * readers' shared-read, through the handle or through mappings.
+ * readers' shared-read, through the handle or through mappings. In flip mode a thread of its own flips
+ * the DAX flag ({@link Flipper}); the operations there say which bytes they touch ({@link
+ * Operation#footprint}) and settle what only DaxFS's answer can tell ({@link Operation#settle}).
  */
 public final class Operations {
     private static final Set<Mode> ALL = EnumSet.allOf(Mode.class);
@@ -50,7 +52,8 @@ public final class Operations {
             new OperationType("fdatasync", 20, 20, ALL, c -> new SyncOp(true)),
             new OperationType("reopen", 20, 0, ALL, ReopenOp::draw),
             new OperationType("remount", 3, 0, EnumSet.of(Mode.SINGLE), c -> new RemountOp()),
-            new OperationType("dax-flip", 20, 100, ALL, DaxFlagOp::draw),
+            // In flip mode the flipper does nothing else.
+            new OperationType("dax-flip", 20, 100, EnumSet.of(Mode.SINGLE, Mode.MULTI, Mode.DISRUPT), DaxFlagOp::draw),
             new OperationType("shared-read", 400, 0, EnumSet.of(Mode.DISRUPT), SharedReadOp::draw));
 
     private Operations() {

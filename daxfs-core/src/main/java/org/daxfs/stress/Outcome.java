@@ -19,6 +19,8 @@ record Outcome(Errno errno, long value, byte[] data, String detail) {
     /** The value of {@link #revoked()}: no count a call returns is this. */
     private static final long REVOKED_VALUE = Long.MIN_VALUE;
     private static final Outcome REVOKED = new Outcome(null, REVOKED_VALUE, null, null);
+    /** {@link #undecided()}: never compared, an operation settles it first. */
+    private static final Outcome UNDECIDED = new Outcome(null, Long.MIN_VALUE + 1, null, "undecided");
 
     static Outcome ok() {
         return OK;
@@ -36,6 +38,27 @@ record Outcome(Errno errno, long value, byte[] data, String detail) {
     /** An access through a mapping threw IllegalStateException: the mapping was revoked. */
     static Outcome revoked() {
         return REVOKED;
+    }
+
+    /**
+     * A read through a mapping that was revoked part way (flip mode): {@code before}, the bytes read
+     * before the access that threw, are compared by the operation itself.
+     */
+    static Outcome revokedAfter(byte[] before) {
+        return new Outcome(null, REVOKED_VALUE, before, null);
+    }
+
+    /** Whether this is {@link #revoked()} or {@link #revokedAfter}. */
+    boolean isRevoked() {
+        return errno == null && value == REVOKED_VALUE;
+    }
+
+    /**
+     * What {@link Operation#expect} returns when only DaxFS's answer can tell which of two outcomes is due;
+     * {@link Operation#settle} replaces it.
+     */
+    static Outcome undecided() {
+        return UNDECIDED;
     }
 
     static Outcome failed(Errno errno) {
@@ -57,7 +80,7 @@ record Outcome(Errno errno, long value, byte[] data, String detail) {
             return errno.name();
         }
         if (value == REVOKED_VALUE) {
-            return "revoked";
+            return data == null ? "revoked" : "revoked after " + data.length + " bytes";
         }
         if (data != null) {
             return value < 0 ? "EOF" : value + " bytes";

@@ -34,6 +34,11 @@ final class ReadOp implements Operation {
     }
 
     @Override
+    public Footprint footprint(FileModel model) {
+        return Footprint.of(pos, length, false);
+    }
+
+    @Override
     public Mismatch compare(Outcome expected, Outcome actual) {
         return Comparison.compare(expected, actual, pos);
     }

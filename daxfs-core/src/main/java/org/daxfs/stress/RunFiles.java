@@ -6,11 +6,13 @@ import org.daxfs.FsException;
 
 /**
  * The files of one run: a checker per thread (each with its model and file), plus the handles readers of
- * disrupt mode hold on the shared file. Used by the thread that sets up and checks the run, while no
+ * disrupt mode and the flipper of flip mode hold on the shared file. Used by the thread that sets up and checks the run, while no
  * checker runs.
  */
 final class RunFiles {
     final List<FileChecker> checkers = new ArrayList<>();
+    /** Flip mode's flipper (its handle is among the shared handles). */
+    final List<Flipper> flippers = new ArrayList<>();
     private final List<TestedFile> sharedHandles = new ArrayList<>();
 
     void addSharedHandle(TestedFile handle) {

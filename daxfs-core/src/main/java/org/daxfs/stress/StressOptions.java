@@ -14,7 +14,8 @@ import org.daxfs.fs.MountOptions;
  *
  * @param ops operations in all, spread evenly over the threads
  * @param seed the seed every thread's seed derives from
- * @param threads threads: 1 in single mode, one per file in multi mode, a disruptor and readers in disrupt mode
+ * @param threads threads: 1 in single mode, one per file in multi mode, a disruptor and readers in disrupt mode,
+ *     a flipper and workers in flip mode
  * @param mode how threads and files are arranged
  * @param mix operation weights that differ from the defaults of {@link Operations} (0 turns one off), in
  *     the order given
@@ -40,6 +41,8 @@ public record StressOptions(long ops, long seed, int threads, Mode mode, Map<Str
     public static final long MIN_MAX_FILE_SIZE = 64 << 10;
     public static final long MAX_MAX_FILE_SIZE = 1L << 30;
     public static final long DEFAULT_CACHE_BYTES = MountOptions.DEFAULT_CACHE_BYTES;
+    /** Smallest region of a worker of flip mode. */
+    public static final long MIN_FLIP_REGION = 16 << 10;
 
     public StressOptions {
         // Kept in the order given, so the replay command repeats the user's --ops-mix as typed.
@@ -100,6 +103,11 @@ public record StressOptions(long ops, long seed, int threads, Mode mode, Map<Str
         return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, maxIo, verifyEvery, logLength, image, dax, bytes);
     }
 
+    /** Flip mode: the bytes of each worker's region (whole blocks). */
+    long flipRegion() {
+        return threads < 2 ? 0 : maxFileSize / (threads - 1) / FileModel.BLOCK * FileModel.BLOCK;
+    }
+
     /** The mount options of the run: read-write, with its {@code dax=} and cache size. */
     public MountOptions mountOptions() {
         return MountOptions.defaults().withDax(dax).withCacheBytes(cacheBytes);
@@ -117,10 +125,14 @@ public record StressOptions(long ops, long seed, int threads, Mode mode, Map<Str
                     "--threads must be 1 to " + MAX_THREADS + ": " + threads);
             case DISRUPT -> require(threads >= 2 && threads <= MAX_THREADS,
                     "disrupt mode needs 2 to " + MAX_THREADS + " threads (a disruptor and readers): " + threads);
+            case FLIP -> require(threads >= 2 && threads <= MAX_THREADS,
+                    "flip mode needs 2 to " + MAX_THREADS + " threads (a flipper and workers): " + threads);
         }
         require(maxFileSize >= MIN_MAX_FILE_SIZE && maxFileSize <= MAX_MAX_FILE_SIZE,
                 "--max-size must be 64 KiB to 1 GiB: " + maxFileSize);
         require(maxIo >= 8 && maxIo <= (16 << 20), "--max-io must be 8 bytes to 16 MiB: " + maxIo);
+        require(mode != Mode.FLIP || flipRegion() >= MIN_FLIP_REGION, "flip mode gives each worker --max-size / "
+                + "(threads - 1) bytes of the file, at least " + (MIN_FLIP_REGION >> 10) + " KiB: " + flipRegion());
         require(verifyEvery >= 1, "--verify-every must be at least 1: " + verifyEvery);
         require(logLength >= 1, "--last-ops must be at least 1: " + logLength);
         require(cacheBytes >= PageCache.MIN_BYTES, "--cache must be at least " + (PageCache.MIN_BYTES >> 20) + " MiB: "

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 import org.daxfs.Errno;
 import org.daxfs.FsException;
@@ -85,7 +86,7 @@ public final class StressRun {
         }
         RunControl control = new RunControl(options.ops(), listener);
         long start = System.nanoTime();
-        boolean finished = Workers.run(files.checkers, options.ops(), control, stall);
+        boolean finished = Workers.run(files.checkers, files.flippers, options.ops(), control, stall);
         long elapsed = System.nanoTime() - start;
         List<String> passed = new ArrayList<>();
         FailureReport failure;
@@ -97,10 +98,13 @@ public final class StressRun {
             files.closeQuietly();
             unmountQuietly(mount);
         } else {
+            for (Flipper f : files.flippers) {
+                // The flipping is over: the model knows the flag again, and the checks after the run check it.
+                files.checkers.getFirst().model.flipping(false, f.flag());
+            }
             failure = new AfterRun(device, mount, files, options, wrap).check(baseline, passed);
         }
-        return new StressResult(options, control.done(), elapsed, counts(files.checkers), passed, failure,
-                mount.evictions());
+        return new StressResult(options, control.done(), elapsed, counts(files), passed, failure, mount.evictions());
     }
 
     // ---- setup --------------------------------------------------------------------------------------
@@ -126,11 +130,12 @@ public final class StressRun {
 
     private void requireSpace(DaxFileSystem fs) throws FsException {
         long perFile = ownChoices().budgetBlocks() + Choices.MAX_ALLOCATE / Choices.BLOCK;
-        long needed = options.threads() * perFile + 1024;
+        int files = options.mode() == Mode.FLIP ? 1 : options.threads();
+        long needed = files * perFile + 1024;
         long available = fs.statfs().availableBlocks();
         if (available < needed) {
             throw FsException.of(Errno.ENOSPC, null, "the image has " + (available * Choices.BLOCK >> 20)
-                    + " MiB free; " + options.threads() + " file(s) of --max-size " + (options.maxFileSize() >> 10)
+                    + " MiB free; " + files + " file(s) of --max-size " + (options.maxFileSize() >> 10)
                     + " KiB need about " + (needed * Choices.BLOCK >> 20) + " MiB");
         }
     }
@@ -149,6 +154,10 @@ public final class StressRun {
         // New files take their directory's DAX flag; the mount's dax= option decides what the flag means.
         boolean dirDax = mount.fs().stat(DIR).isDax();
         DaxPolicy policy = DaxPolicy.of(options.dax(), device.isDirectAccess());
+        if (options.mode() == Mode.FLIP) {
+            createFlipFile(mount, files, dirDax, policy);
+            return;
+        }
         SharedFile shared = null;
         for (int i = 0; i < options.threads(); i++) {
             int fileId = i + 1;
@@ -174,6 +183,37 @@ public final class StressRun {
         }
     }
 
+    /**
+     * Flip mode: one file, {@value #SHARED}; thread 0 flips its DAX flag, threads 1.. work on it, each
+     * mostly in its region, one after the other from the start of the file. The file starts as long as
+     * all regions, so that the workers' writes there run beside each other from the start.
+     */
+    private void createFlipFile(Mount mount, RunFiles files, boolean dax, DaxPolicy policy) throws FsException {
+        int workers = options.threads() - 1;
+        long size = options.flipRegion();
+        long all = workers * size;
+        ReentrantReadWriteLock turns = new ReentrantReadWriteLock();
+        FileModel first = new FileModel(1, SHARED, dax, policy);
+        first.flipping(true, dax);
+        Mix mix = Mix.ownFile(options.mix(), Mode.FLIP);
+        int maxIo = (int) Math.min(options.maxIo(), size / 2);
+        for (int i = 1; i <= workers; i++) {
+            FileModel model = i == 1 ? first : first.anotherHandle(i);
+            TestedFile file = wrap.apply(DaxFile.open(mount, SHARED));
+            if (i == 1) {
+                file.truncate(all);
+                model.truncate(all);
+            }
+            long base = (i - 1) * size;
+            files.checkers.add(new FileChecker(i, model, file, Rng.derive(options.seed(), i), mix,
+                    Choices.window(base, size, all, maxIo), new Region(base, base + size, turns), options.verifyEvery(),
+                    options.logLength()));
+        }
+        TestedFile handle = wrap.apply(DaxFile.openReadOnly(mount, SHARED));
+        files.addSharedHandle(handle);
+        files.flippers.add(new Flipper(0, handle, policy, dax, Rng.derive(options.seed(), 0)));
+    }
+
     private static void unmountQuietly(Mount mount) {
         try {
             mount.close();
@@ -182,13 +222,16 @@ public final class StressRun {
         }
     }
 
-    private static Map<String, Long> counts(List<FileChecker> checkers) {
+    private static Map<String, Long> counts(RunFiles files) {
         long[] sum = new long[Operations.TABLE.size()];
-        for (FileChecker c : checkers) {
+        for (FileChecker c : files.checkers) {
             long[] counts = c.counts();
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += counts[i];
             }
+        }
+        for (Flipper f : files.flippers) {
+            sum[Operations.indexOf(Operations.named("dax-flip"))] += f.flips();
         }
         Map<String, Long> out = new LinkedHashMap<>();
         for (int i = 0; i < sum.length; i++) {

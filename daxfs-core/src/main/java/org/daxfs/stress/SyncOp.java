@@ -26,6 +26,11 @@ final class SyncOp implements Operation {
     }
 
     @Override
+    public Footprint footprint(FileModel model) {
+        return Footprint.NOTHING;
+    }
+
+    @Override
     public String describe() {
         return dataOnly ? "fdatasync" : "fsync";
     }

@@ -92,6 +92,28 @@ final class WholeFileCheck {
         return null;
     }
 
+    /**
+     * Null if DaxFS maps exactly the blocks of {@code [fromBlock, toBlock)} the model says the file has
+     * allocated there, else what differs. For a worker of flip mode, whose region nobody else changes while
+     * the others change theirs (so st_blocks is not compared). Takes the model's lock to read it.
+     */
+    static Mismatch allocationWithin(FileModel model, TestedFile file, long fromBlock, long toBlock) throws FsException {
+        BlockSet mapped = new BlockSet();
+        for (Extent e : file.extents()) {
+            mapped.add(Math.max(fromBlock, e.logical()), Math.min(toBlock, e.end()));
+        }
+        BlockSet expected;
+        synchronized (model.lock()) {
+            expected = model.allocated().within(fromBlock, toBlock);
+        }
+        if (!mapped.equals(expected)) {
+            return Mismatch.of("allocated blocks of [" + fromBlock + "," + toBlock + ") differ: DaxFS maps blocks the model "
+                    + "says are free: " + mapped.minus(expected) + "; the model has blocks DaxFS does not map: "
+                    + expected.minus(mapped));
+        }
+        return null;
+    }
+
     private static List<long[]> rangesToRead(FileModel model, BlockSet mapped, long size, Rng probes) {
         List<long[]> wanted = new ArrayList<>(model.contentRanges());
         for (long[] r : mapped.ranges()) {

@@ -46,6 +46,12 @@ final class WriteOp implements Operation {
     }
 
     @Override
+    public Footprint footprint(FileModel model) {
+        // With APPEND the bytes land at the end of file, wherever that is.
+        return model.appending() ? null : Footprint.of(pos, length, true);
+    }
+
+    @Override
     public String describe() {
         return "write " + Ranges.of(pos, length) + (appending ? " (handle opened with APPEND)" : "");
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.BitSet;
 import org.junit.jupiter.api.Test;
 
-/** BlockSet against a BitSet, over random adds, cuts and differences. */
+/** BlockSet against a BitSet, over random adds, cuts, differences and intersections with ranges. */
 class BlockSetTest {
     private static final int SPAN = 300;
 
@@ -34,6 +34,11 @@ class BlockSetTest {
                 diff.andNot(bb);
                 assertEquals(diff, toBits(a.minus(b)));
                 assertEquals(ba.equals(bb), a.equals(b));
+                int lo = (int) r.below(SPAN);
+                int hi = lo + (int) r.below(SPAN);
+                BitSet within = ba.get(0, hi);
+                within.clear(0, lo);
+                assertEquals(within, toBits(a.within(lo, hi)));
             }
         }
     }

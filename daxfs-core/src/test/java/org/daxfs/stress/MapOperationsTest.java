@@ -228,6 +228,31 @@ class MapOperationsTest {
         assertNull(WholeFileCheck.check(model, file, new Rng(1)), "the cached stores survive a remount");
     }
 
+    /** Flip mode's rule for stores cut short by a revocation: before the chunk that threw, in; after it, out. */
+    @Test
+    void storesCutShortByARevocationLeaveOldOrNewBytesWhereTheModelSays() {
+        int chunk = MappedAccess.CHUNK;
+        byte[] data = new byte[3 * chunk];
+        byte[] old = new byte[3 * chunk];
+        java.util.Arrays.fill(data, (byte) 1);
+        java.util.Arrays.fill(old, (byte) 2);
+        byte[] found = old.clone();
+        java.util.Arrays.fill(found, 0, chunk + 10, (byte) 1);
+        assertNull(MapWriteOp.partialStores(0, data, old, chunk, found), "the second chunk went in part way");
+        byte[] twoChunks = old.clone();
+        java.util.Arrays.fill(twoChunks, 0, 2 * chunk, (byte) 1);
+        assertNull(MapWriteOp.partialStores(0, data, old, 2 * chunk, twoChunks), "the third chunk went in not at all");
+        found[chunk + 20] = 1;
+        assertNull(MapWriteOp.partialStores(0, data, old, chunk, found), "any byte of the chunk that threw");
+        Mismatch lost = MapWriteOp.partialStores(100, data, old, 2 * chunk, found);
+        assertEquals(chunk - 11, lost.differingBytes(), "stores before the chunk that threw must be in the file");
+        assertEquals(100 + chunk + 10, lost.differences().getFirst().offset());
+        found[2 * chunk + 5] = 1;
+        assertEquals(1, MapWriteOp.partialStores(0, data, old, chunk, found).differingBytes(), "none after it");
+        found[chunk + 30] = 7;
+        assertEquals(2, MapWriteOp.partialStores(0, data, old, chunk, found).differingBytes(), "old or new, nothing else");
+    }
+
     @Test
     void aDeviceWithoutDirectAccessMapsThroughThePageCache(@TempDir Path dir) throws Exception {
         Path image = dir.resolve("img");

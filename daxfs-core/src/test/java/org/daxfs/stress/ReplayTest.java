@@ -23,11 +23,13 @@ class ReplayTest {
             case SINGLE -> o;
             case MULTI -> o.withMode(mode, 3);
             case DISRUPT -> o.withMode(mode, 3);
+            // Its workers draw from the model of a file they all change: what they draw depends on how they interleave.
+            case FLIP -> throw new IllegalArgumentException("flip mode does not replay exactly");
         };
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @EnumSource(value = Mode.class, names = "FLIP", mode = EnumSource.Mode.EXCLUDE)
     void theSameSeedGivesTheSameOperations(Mode mode) throws Exception {
         StressOptions o = options(mode);
         Map<Integer, List<String>> first = trace(o);
@@ -41,7 +43,7 @@ class ReplayTest {
      * readers' mapped reads of the shared file replay too.
      */
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @EnumSource(value = Mode.class, names = "FLIP", mode = EnumSource.Mode.EXCLUDE)
     void theSameSeedGivesTheSameMappedOperations(Mode mode) throws Exception {
         StressOptions o = options(mode).withMix(new java.util.TreeMap<>(Map.of("map-read", 500, "map-write", 500)));
         Map<Integer, List<String>> first = trace(o);

@@ -91,6 +91,33 @@ class StressModesTest {
         assertEquals(0, r.cacheEvictions(), "nothing is cached");
     }
 
+    // ---- flip mode: issue 6's test -----------------------------------------------------------------------
+
+    /**
+     * Every operation on one file while a thread flips its DAX flag as fast as it can: no miscompare, no
+     * exception but revocations, no deadlock (the watchdog), and the flips really switch the file.
+     */
+    @Test
+    void workersOnOneFileWhoseDaxFlagFlipsUnderThem() throws Exception {
+        Trace trace = new Trace();
+        StressResult r = run(StressOptions.defaults().withSeed(17).withMode(Mode.FLIP, 4).withOps(OPS), trace);
+        assertEveryOperationRan(r, Mode.FLIP);
+        assertTrue(r.counts().get("dax-flip") > 100, r.counts().toString());
+        List<String> lines = trace.lines.values().stream().flatMap(List::stream).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-write sync .*-> \\d+")), "a sync mapping of the file as DAX");
+        assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-write sync .*-> EOPNOTSUPP")), "and as cached");
+        assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-read .*-> revoked.*")), "a mapping revoked under a read");
+    }
+
+    /** The same with a cache too small for the file, so the cached phases evict. */
+    @Test
+    void workersOnOneFileFlippedBetweenDaxAndASmallCache() throws Exception {
+        StressResult r = run(StressOptions.defaults().withSeed(18).withMode(Mode.FLIP, 3).withCacheBytes(PageCache.MIN_BYTES)
+                .withOps(OPS));
+        assertTrue(r.counts().get("dax-flip") > 100, r.counts().toString());
+        assertTrue(r.cacheEvictions() > 0, "the cache was too small for the file");
+    }
+
     @Test
     void progressIsReportedUpToTheTotal() throws Exception {
         List<long[]> calls = new java.util.ArrayList<>();
@@ -107,11 +134,17 @@ class StressModesTest {
     }
 
     private static StressResult run(StressOptions options) throws Exception {
+        return run(options, StressListener.none());
+    }
+
+    private static StressResult run(StressOptions options, StressListener listener) throws Exception {
         try (Device device = StressTesting.formatted(256)) {
-            StressResult r = StressRun.run(device, options, StressListener.none());
+            StressResult r = StressRun.run(device, options, listener);
             assertTrue(r.passed(), () -> r.failure().format());
             assertEquals(options.ops(), r.opsDone());
-            assertEquals(options.ops(), r.counts().values().stream().mapToLong(Long::longValue).sum());
+            // The flipper's flips come on top of the workers' operations.
+            long flips = options.mode() == Mode.FLIP ? r.counts().get("dax-flip") : 0;
+            assertEquals(options.ops(), r.counts().values().stream().mapToLong(Long::longValue).sum() - flips);
             assertEquals(List.of("every file matches its model", "fsck after the run: clean",
                     "every file matches its model after unmounting and mounting again"), r.checks().subList(0, 3));
             assertTrue(r.checks().get(3).startsWith("space: all blocks given back"), r.checks().toString());

@@ -43,7 +43,14 @@ class StressOptionsTest {
         assertMessage("--threads must be 1 to 255", () -> StressOptions.defaults().withMode(Mode.MULTI, 256).validate());
         assertMessage("--max-size must be 64 KiB to 1 GiB", () -> StressOptions.defaults().withMaxFileSize(1000).validate());
         assertEquals(Mode.DISRUPT, Mode.parse("Disrupt"));
-        assertMessage("unknown mode 'x' (choose single, multi or disrupt)", () -> Mode.parse("x"));
+        assertMessage("unknown mode 'x' (choose single, multi, disrupt or flip)", () -> Mode.parse("x"));
+        assertEquals(Mode.FLIP, Mode.parse("flip"));
+        assertMessage("flip mode needs 2 to 255 threads (a flipper and workers)",
+                () -> StressOptions.defaults().withMode(Mode.FLIP, 1).validate());
+        assertMessage("flip mode gives each worker --max-size / (threads - 1) bytes of the file, at least 16 KiB: 12288",
+                () -> StressOptions.defaults().withMode(Mode.FLIP, 6).withMaxFileSize(64 << 10).validate());
+        assertMessage("dax-flip does not run in flip mode", () -> withMix("dax-flip=1").withMode(Mode.FLIP, 3).validate());
+        StressOptions.defaults().withMode(Mode.FLIP, 5).withMaxFileSize(64 << 10).validate();
     }
 
     @Test
