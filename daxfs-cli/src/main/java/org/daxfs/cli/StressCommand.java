@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.daxfs.FsException;
 import org.daxfs.device.Device;
 import org.daxfs.fs.DaxFileSystem;
+import org.daxfs.fs.DaxMode;
 import org.daxfs.fs.FormatOptions;
 import org.daxfs.stress.FailureReport;
 import org.daxfs.stress.Mode;
@@ -46,13 +47,24 @@ final class StressCommand extends ImageCommand {
 
     @Option(names = "--threads", paramLabel = "T",
             description = "Threads: one file each in multi mode (default 4); a disruptor and readers in disrupt mode "
-                    + "(default 3). More than 1 without --mode means multi.")
+                    + "(default 3); a flipper and workers in flip mode (default 4). More than 1 without --mode means multi.")
     Integer threads;
 
     @Option(names = "--mode", paramLabel = "MODE",
-            description = "single (one file, remounts included), multi (a file per thread), or disrupt (one thread "
-                    + "truncates, preallocates and flips DAX on a file the others read). Default: single.")
+            description = "single (one file, remounts included), multi (a file per thread), disrupt (one thread "
+                    + "truncates, preallocates and flips DAX on a file the others read), or flip (one thread flips the "
+                    + "DAX flag of a file as fast as it can while the others run every operation on it). Default: single.")
     String mode;
+
+    @Option(names = "--dax", paramLabel = "MODE",
+            description = "Mount with dax=MODE: always, never (every file through the page cache) or inode (files with "
+                    + "the DAX flag, which new files inherit). Default: inode, never on a block-only device.")
+    String dax;
+
+    @Option(names = "--cache", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Page cache size for files that are not DAX (default 256M; at least 1M). A small one makes "
+                    + "pages be evicted and written back all the time.")
+    Long cache;
 
     @Option(names = "--ops-mix", paramLabel = "NAME=WEIGHT,...",
             description = "Operation weights that differ from the defaults; 0 turns one off. The operations and their "
@@ -104,6 +116,7 @@ final class StressCommand extends ImageCommand {
                 case SINGLE -> 1;
                 case MULTI -> 4;
                 case DISRUPT -> 3;
+                case FLIP -> 4;
             };
             StressOptions o = StressOptions.defaults()
                     .withImage(image.toString())
@@ -123,9 +136,17 @@ final class StressCommand extends ImageCommand {
             if (lastOps != null) {
                 o = o.withLogLength(lastOps);
             }
+            if (dax != null) {
+                o = o.withDax(DaxMode.parse(dax));
+            }
+            if (cache != null) {
+                o = o.withCacheBytes(cache);
+            }
             return o.validate();
         } catch (IllegalArgumentException e) {
             throw usageError(e.getMessage());
+        } catch (FsException e) {
+            throw usageError("--dax must be always, never or inode, not '" + dax + "'");
         }
     }
 
@@ -189,6 +210,9 @@ final class StressCommand extends ImageCommand {
                 + ", seed " + o.seed());
         int width = r.counts().keySet().stream().mapToInt(String::length).max().orElse(0);
         r.counts().forEach((name, count) -> out.println(String.format(Locale.ROOT, "  %-" + width + "s %10d", name, count)));
+        if (r.cacheEvictions() > 0) {
+            out.println("  page cache: " + r.cacheEvictions() + " pages evicted");
+        }
         for (String check : r.checks()) {
             out.println("  ok: " + check);
         }

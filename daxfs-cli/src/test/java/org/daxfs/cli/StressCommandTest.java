@@ -64,6 +64,28 @@ class StressCommandTest {
     }
 
     @Test
+    void flipModeWithASmallCacheForTheCachedPhases() {
+        Path img = dir.resolve("f.img");
+        Cli.Result r = Cli.run("stress", img.toString(), "--mode", "flip", "--ops", "300", "--seed", "9", "--cache", "1M",
+                "--max-size", "1M");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("mode flip, 4 threads, seed 9"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("  dax-flip +\\d+")), r.out());
+        assertTrue(r.out().lines().noneMatch(l -> l.matches("  shared-read .*|  remount .*")), r.out());
+        assertEquals("stress OK", r.out().lines().reduce((a, b) -> b).orElse(""));
+    }
+
+    @Test
+    void everyFileThroughASmallCache() {
+        Path img = dir.resolve("c.img");
+        Cli.Result r = Cli.run("stress", img.toString(), "--dax", "never", "--cache", "1M", "--ops", "300", "--seed", "4",
+                "--max-size", "4M", "--ops-mix", "read=2000");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("  page cache: \\d+ pages evicted")), r.out());
+        assertEquals("stress OK", r.out().lines().reduce((a, b) -> b).orElse(""));
+    }
+
+    @Test
     void aBlankFileIsFormattedAndAnythingElseIsLeftAlone() throws IOException {
         Path blank = dir.resolve("blank.img");
         try (RandomAccessFile f = new RandomAccessFile(blank.toFile(), "rw")) {
@@ -105,7 +127,11 @@ class StressCommandTest {
                 List.of("--mode", "multi", "--ops-mix", "remount=1"),
                 List.of("--ops", "-1"),
                 List.of("--max-size", "1K"),
-                List.of("--verify-every", "0"))) {
+                List.of("--verify-every", "0"),
+                List.of("--dax", "sideways"),
+                List.of("--cache", "64K"),
+                List.of("--mode", "flip", "--threads", "1"),
+                List.of("--mode", "flip", "--ops-mix", "dax-flip=5"))) {
             String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("stress", img.toString()), args.stream())
                     .toArray(String[]::new);
             Cli.Result r = Cli.run(all);
@@ -116,6 +142,8 @@ class StressCommandTest {
         }
         Cli.Result r = Cli.run("stress", img.toString(), "--ops-mix", "punch=3");
         assertTrue(r.err().startsWith("unknown operation 'punch' (known: read, write, append,"), r.err());
+        r = Cli.run("stress", img.toString(), "--dax", "sideways");
+        assertTrue(r.err().startsWith("--dax must be always, never or inode, not 'sideways'"), r.err());
     }
 
     @Test
