@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.daxfs.FsException;
 import org.daxfs.device.Device;
 import org.daxfs.device.Devices;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two races between mapping, unmapping and range operations, found by the stress checker's mapped reads
@@ -25,11 +26,20 @@ import org.junit.jupiter.api.Timeout;
  * closing mapping leaves its entries before its window is unmapped. Each test looks for its race for a
  * number of rounds that scales with the test scale; before the fixes both showed within a second on a
  * 2-core machine (a few thousand rounds).
+ *
+ * <p>Both run on DAX files and on files that go through the page cache ({@code dax=never}), whose mappings
+ * show cached pages through the same revocable mappings.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class MappingRacesTest {
     private static final int B = 4096;
     private static final long ROUNDS = 2_000L * TestImages.scale();
+
+    /** A fresh file system whose files are DAX, or all cached. */
+    private static DaxFileSystem mount(Device device, boolean cached) throws FsException {
+        DaxFileSystem.format(device, FormatOptions.defaults());
+        return DaxFileSystem.mount(device, cached ? MountOptions.defaults().withDax(DaxMode.NEVER) : MountOptions.defaults());
+    }
 
     /**
      * A mapping revoked before it is published is handed out alive over an unmapped window. Found as a
@@ -50,10 +60,11 @@ class MappingRacesTest {
      * must be dead. One thread maps and unmaps a range while another punches a hole in its first page over
      * and over (each punch revokes the mappings of that page).
      */
-    @Test
-    void aMappingRevokedBeforeItIsPublishedIsNeverHandedOutAlive() throws Exception {
+    @ParameterizedTest(name = "cached: {0}")
+    @ValueSource(booleans = {false, true})
+    void aMappingRevokedBeforeItIsPublishedIsNeverHandedOutAlive(boolean cached) throws Exception {
         try (Device device = Devices.memory(64 * MIB)) {
-            DaxFileSystem fs = TestImages.formatAndMount(device);
+            DaxFileSystem fs = mount(device, cached);
             writeFile(fs, "/f", pattern(1, 16 * B));
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> punchFailed = new AtomicReference<>();
@@ -110,10 +121,11 @@ class MappingRacesTest {
      * data is committed by then, but the caller is told it failed). A fault of another mapping that
      * resolves a hole entry can fail the same way.
      */
-    @Test
-    void aWriteIntoAHoleSucceedsWhileAMappingOfTheHoleIsClosed() throws Exception {
+    @ParameterizedTest(name = "cached: {0}")
+    @ValueSource(booleans = {false, true})
+    void aWriteIntoAHoleSucceedsWhileAMappingOfTheHoleIsClosed(boolean cached) throws Exception {
         try (Device device = Devices.memory(64 * MIB)) {
-            DaxFileSystem fs = TestImages.formatAndMount(device);
+            DaxFileSystem fs = mount(device, cached);
             long pages = 4 * MIB / B;
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong next = new AtomicLong();
