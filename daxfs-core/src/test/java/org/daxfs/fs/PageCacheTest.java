@@ -112,6 +112,30 @@ class PageCacheTest {
     }
 
     @Test
+    void theBackgroundThreadWritesBackFilesNobodyHolds() throws Exception {
+        byte[] data = pattern(14, 6 * PAGE + 5);
+        try (FileHandle h = open("/bg")) {
+            write(h, 0, data);
+        }
+        PageCache c = fs.pageCache();
+        assertTrue(c.dirtyPages() > 0);
+        assertTrue(c.writeBackInBackgroundAndWait());
+        assertEquals(0, c.dirtyPages(), "written back with no fsync and no unmount");
+        // The blocks hold the data now: a copy of the device, mounted DAX, reads it.
+        Device copy = Devices.memory(device.size());
+        try {
+            MemorySegment tmp = Arena.ofAuto().allocate(device.size());
+            device.read(0, tmp);
+            copy.write(0, tmp);
+            try (DaxFileSystem other = DaxFileSystem.mount(copy, MountOptions.defaults().withDax(DaxMode.ALWAYS))) {
+                assertArrayEquals(data, readFile(other, "/bg"));
+            }
+        } finally {
+            copy.close();
+        }
+    }
+
+    @Test
     void partialPageWritesMergeWithTheBlocks() throws Exception {
         byte[] data = pattern(3, 2 * PAGE);
         writeFile(fs, "/p", data);
