@@ -2,9 +2,12 @@ package org.daxfs.bench;
 
 import java.io.IOException;
 import java.util.SplittableRandom;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A fresh volume of one peer and the names of {@link #entries} files in its root directory, for
@@ -26,7 +29,8 @@ public abstract class DirectoryFixture {
     private String[] lookupOrder;
 
     /** Opens the volume and makes the names (before measuring, so no benchmark pays for string building). */
-    void open() throws IOException {
+    @Setup(Level.Trial)
+    public void open() throws IOException {
         volume = peer.open();
         names = new String[entries];
         for (int i = 0; i < entries; i++) {
@@ -43,19 +47,20 @@ public abstract class DirectoryFixture {
         }
     }
 
-    void close() throws IOException {
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
         volume.close();
     }
 
     /** Creates an empty file of every name. */
-    void fill() throws IOException {
+    public void fill() throws IOException {
         for (String name : names) {
             volume.create(name).close();
         }
     }
 
     /** Removes every name. */
-    void empty() throws IOException {
+    public void empty() throws IOException {
         for (String name : names) {
             volume.delete(name);
         }

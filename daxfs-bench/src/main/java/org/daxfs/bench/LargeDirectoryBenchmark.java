@@ -27,53 +27,32 @@ public class LargeDirectoryBenchmark extends SuiteDefaults {
     /** An empty directory at the start of every iteration: the creating pass fills it, teardown empties it. */
     @State(Scope.Benchmark)
     public static class EmptyDirectory extends DirectoryFixture {
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            open();
-        }
-
         @TearDown(Level.Iteration)
         public void removeEntries() throws IOException {
             empty();
         }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws IOException {
-            close();
-        }
     }
 
-    /** A directory filled once, for lookups. */
+    /** A directory filled before the first iteration, for lookups. */
     @State(Scope.Benchmark)
     public static class FullDirectory extends DirectoryFixture {
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            open();
-            fill();
-        }
+        private boolean filled;
 
-        @TearDown(Level.Trial)
-        public void tearDown() throws IOException {
-            close();
+        @Setup(Level.Iteration)
+        public void addEntriesOnce() throws IOException {
+            if (!filled) {
+                fill();
+                filled = true;
+            }
         }
     }
 
     /** A directory filled again before every iteration, for the unlinking pass to empty. */
     @State(Scope.Benchmark)
     public static class RefilledDirectory extends DirectoryFixture {
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            open();
-        }
-
         @Setup(Level.Iteration)
         public void addEntries() throws IOException {
             fill();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws IOException {
-            close();
         }
     }
 

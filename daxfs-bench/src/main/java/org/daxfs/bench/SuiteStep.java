@@ -7,11 +7,12 @@ import java.util.regex.Pattern;
  * FUSE. {@code --only} picks steps by {@link #id}.
  */
 enum SuiteStep {
-    RANDOM_IO("random-io", "4 KiB random reads and writes, in process", "RandomIoBenchmark\\."),
+    RANDOM_IO("random-io", "4 KiB random reads and writes, in process",
+            "RandomIoBenchmark\\.(randomRead4k|randomWrite4k|memoryCopy4k)$"),
     SEQUENTIAL_IO("sequential-io", "1 MiB sequential reads and writes, in process", "SequentialIoBenchmark\\."),
     MAPPED_ACCESS("mapped-access", "mapped read and write bandwidth", "MappedAccessBenchmark\\."),
     FIRST_TOUCH("first-touch", "first-touch mapping cost", "MapFaultBenchmark\\.mapTouchClose$"),
-    FSYNC("fsync", "fsync after a 4 KiB write", "FsyncBenchmark\\."),
+    FSYNC("fsync", "fsync after a 4 KiB write", "RandomIoBenchmark\\.fsyncAfterWrite4k$"),
     SMALL_FILES("small-files", "small files", "SmallFileBenchmark\\."),
     LARGE_DIRECTORY("large-directory", "a large directory", "LargeDirectoryBenchmark\\."),
     READER_WRITER("reader-writer", "a reader beside a writer", "ConcurrentReadBenchmark\\."),

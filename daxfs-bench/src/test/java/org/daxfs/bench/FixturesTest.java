@@ -27,9 +27,7 @@ class FixturesTest {
     @ParameterizedTest
     @EnumSource(Peer.class)
     void fileFixtureHoldsAFilledFileThatReadsBackWrites(Peer peer) throws IOException {
-        FileFixture fixture = new FileFixture();
-        fixture.peer = peer;
-        fixture.setUp(SMALL_DEVICE, SMALL_FILE);
+        FileFixture fixture = smallFile(peer);
         try {
             ByteBuffer filled = ByteBuffer.allocateDirect(8);
             fixture.file().readFully(filled, SMALL_FILE - 8);
@@ -72,15 +70,13 @@ class FixturesTest {
     @ParameterizedTest
     @EnumSource(Peer.class)
     void fsyncAfterAWriteKeepsTheData(Peer peer) throws IOException {
-        FileFixture fixture = new FileFixture();
-        fixture.peer = peer;
-        fixture.setUp(SMALL_DEVICE, SMALL_FILE);
+        FileFixture fixture = smallFile(peer);
         try {
-            ByteBuffer out = ByteBuffer.allocateDirect(FsyncBenchmark.IO_SIZE);
+            ByteBuffer out = ByteBuffer.allocateDirect(RandomIoBenchmark.IO_SIZE);
             out.putLong(0, 0x0DDC_0FFE_EL);
             fixture.file().writeFully(out, 0);
             fixture.file().force();
-            ByteBuffer in = ByteBuffer.allocateDirect(FsyncBenchmark.IO_SIZE);
+            ByteBuffer in = ByteBuffer.allocateDirect(RandomIoBenchmark.IO_SIZE);
             fixture.file().readFully(in, 0);
             assertEquals(0x0DDC_0FFE_EL, in.getLong(0));
         } finally {
@@ -94,7 +90,7 @@ class FixturesTest {
         LargeDirectoryBenchmark.EmptyDirectory dir = new LargeDirectoryBenchmark.EmptyDirectory();
         dir.peer = peer;
         dir.entries = 300;
-        dir.setUp();
+        dir.open();
         try {
             assertEquals(300, new LargeDirectoryBenchmark().createEntries(dir));
             assertEquals(Set.of(dir.names()), Set.of(dir.lookupOrder()), "the same names, once each");
@@ -107,7 +103,7 @@ class FixturesTest {
             assertEquals(300, new LargeDirectoryBenchmark().createEntries(dir), "the next iteration's pass");
             assertThrows(IOException.class, () -> dir.volume().create(dir.names()[299]), "creation is exclusive");
         } finally {
-            dir.tearDown();
+            dir.close();
         }
     }
 
@@ -129,6 +125,14 @@ class FixturesTest {
         volume.create("left-behind").close();
         volume.close();
         assertFalse(Files.exists(volume.root()));
+    }
+
+    /** A file fixture of {@link #SMALL_FILE} on a device of {@link #SMALL_DEVICE}. */
+    private static FileFixture smallFile(Peer peer) throws IOException {
+        FileFixture fixture = new FileFixture();
+        fixture.peer = peer;
+        fixture.setUp(SMALL_DEVICE, SMALL_FILE);
+        return fixture;
     }
 
     @Test
