@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 + "and mapped, Jimfs, the memory-copy limit, the device's own mapping, and through FUSE (fio) "
                 + "bindfs over tmpfs. Writes report.md with medians, spreads, ratios and the targets met or not, "
                 + "and SVG charts.",
-            "Full: about 25 minutes; --quick: about 5. Skips what it cannot run here (no FUSE, fio or bindfs) "
+            "Full: about 11 minutes on two cores; --quick: about 4. Skips what it cannot run here (no FUSE, fio or bindfs) "
                 + "and says so in the report.",
         })
 final class BenchCommand extends BaseCommand {

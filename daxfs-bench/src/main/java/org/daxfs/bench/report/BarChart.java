@@ -20,9 +20,27 @@ public final class BarChart {
      * @param low the left end of its whisker
      * @param high the right end of its whisker
      * @param goal where its goal mark goes, or NaN for none
-     * @param ours whether it is DaxFS (drawn in the stronger colour)
+     * @param tone its colour
      */
-    public record Bar(String label, double value, double low, double high, double goal, boolean ours) {}
+    public record Bar(String label, double value, double low, double high, double goal, Tone tone) {}
+
+    /** What a bar's colour says. */
+    public enum Tone {
+        /** DaxFS among its peers. */
+        OURS("#2f6db3"),
+        /** A peer or a limit. */
+        PEER("#a9b8c8"),
+        /** A target met. */
+        MET("#3a8f4b"),
+        /** A target not met. */
+        NOT_MET("#d9822b");
+
+        final String colour;
+
+        Tone(String colour) {
+            this.colour = colour;
+        }
+    }
 
     private static final int WIDTH = 780;
     private static final int LABEL_WIDTH = 300;
@@ -80,7 +98,7 @@ public final class BarChart {
             legend = "Dashed line: 1.00x = " + referenceLabel + ". " + legend;
         }
         if (bars.stream().anyMatch(b -> !Double.isNaN(b.goal()))) {
-            legend += "; red marks: goals";
+            legend += "; red marks: goals; green bars met theirs, orange bars did not";
         }
         out.append(f("<text x=\"12\" y=\"%d\" fill=\"#333333\">%s</text>\n", plotBottom + 38, escape(legend + ".")));
         out.append("</svg>\n");
@@ -93,7 +111,7 @@ public final class BarChart {
         out.append(f("<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">%s</text>\n",
                 LABEL_WIDTH - 8, mid, escape(b.label())));
         out.append(f("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", LABEL_WIDTH, y,
-                x(b.value(), axisMax) - LABEL_WIDTH, BAR_HEIGHT, b.ours() ? "#2f6db3" : "#a9b8c8"));
+                x(b.value(), axisMax) - LABEL_WIDTH, BAR_HEIGHT, b.tone().colour));
         double lo = x(b.low(), axisMax);
         double hi = x(b.high(), axisMax);
         out.append(f("<path d=\"M%.1f %.1f H%.1f M%.1f %.1f V%.1f M%.1f %.1f V%.1f\" stroke=\"#222222\" fill=\"none\"/>\n",

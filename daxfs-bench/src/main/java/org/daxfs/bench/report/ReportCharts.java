@@ -45,7 +45,7 @@ final class ReportCharts {
                 Summary s = m.get().summary();
                 double base = d.get().median();
                 bars.add(new BarChart.Bar(row.label(), s.median() / base, s.min() / base, s.max() / base, Double.NaN,
-                        row.key().equals(section.headline())));
+                        row.key().equals(section.headline()) ? BarChart.Tone.OURS : BarChart.Tone.PEER));
             }
         }
         if (bars.isEmpty()) {
@@ -59,7 +59,7 @@ final class ReportCharts {
         for (Verdict v : verdicts) {
             if (v.status() != Verdict.Status.NOT_MEASURED) {
                 bars.add(new BarChart.Bar(v.target().name(), v.ratio(), v.lowest(), v.highest(), v.target().atLeast(),
-                        true));
+                        v.status() == Verdict.Status.MET ? BarChart.Tone.MET : BarChart.Tone.NOT_MET));
             }
         }
         return bars.isEmpty() ? Optional.empty() : Optional.of(new BarChart("Targets: DaxFS's ratio against its goal", null, bars));

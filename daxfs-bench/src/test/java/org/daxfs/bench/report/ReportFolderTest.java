@@ -67,6 +67,10 @@ class ReportFolderTest {
         List<String> targetTexts = texts(targets);
         assertTrue(targetTexts.contains("2.00x (goal 3.00x)"), targetTexts::toString);
         assertTrue(targetTexts.contains("0.25x (goal 1.00x)"), targetTexts::toString);
+        // Reads vs tmpfs not met, reads vs the copy met, fsync not met: orange, green, orange.
+        assertEquals(List.of("#ffffff", "#d9822b", "#3a8f4b", "#d9822b"), fills(targets));
+        assertEquals(List.of("#ffffff", "#2f6db3", "#a9b8c8", "#a9b8c8", "#a9b8c8", "#a9b8c8"), fills(section),
+                "DaxFS stands out from its peers");
 
         Document escaped = parse(dir.resolve("charts/beside.svg"));
         assertTrue(texts(escaped).contains("Reads beside a <writer> & more: speed against alone"), () -> texts(escaped).toString());
@@ -88,6 +92,15 @@ class ReportFolderTest {
         } catch (IOException e) {
             throw new AssertionError(svg + " is not readable", e);
         }
+    }
+
+    private static List<String> fills(Document doc) {
+        NodeList rects = doc.getElementsByTagNameNS(SVG, "rect");
+        List<String> fills = new ArrayList<>();
+        for (int i = 0; i < rects.getLength(); i++) {
+            fills.add(((Element) rects.item(i)).getAttribute("fill"));
+        }
+        return fills;
     }
 
     private static List<String> texts(Document doc) {
