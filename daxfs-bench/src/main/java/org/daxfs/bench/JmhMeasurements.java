@@ -21,7 +21,7 @@ import org.openjdk.jmh.results.RunResult;
  */
 final class JmhMeasurements {
     /** The {@code @Param}s that name a benchmark's case; a benchmark has at most one of them. */
-    private static final List<String> CASE_PARAMS = List.of("peer", "target", "faultCase");
+    private static final List<String> CASE_PARAMS = List.of("peer", "target", "faultCase", "cacheCase", "advice");
 
     private JmhMeasurements() {}
 

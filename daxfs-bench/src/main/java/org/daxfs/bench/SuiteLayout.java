@@ -67,6 +67,23 @@ final class SuiteLayout {
                 .against(Reference.sameCaseIn("alone", "readerAlone")).build());
         s.add(file("writer-beside-reader", "4 KiB random writes beside a reader of the same file", "writeBesideReader4k",
                 OPS, null, "The writer of the pair above.").build());
+        s.add(cached("cached-random-read", "4 KiB random read, cached file against DAX file", "cachedRandomRead4k", OPS));
+        s.add(cached("cached-random-write", "4 KiB random write, cached file against DAX file", "cachedRandomWrite4k", OPS));
+        s.add(cached("cached-sequential-read", "1 MiB sequential read, cached file against DAX file", "cachedSequentialRead1m",
+                Unit.mebibytesPerSecond(PageCacheBenchmark.IO_1M)));
+        s.add(Section.builder("readahead", "Sequential 4 KiB reads on a block-only device, with and without readahead", OPS)
+                .about("A 64 MiB file on an image read with pread (a block-only device), a 16 MiB page cache, read front to "
+                        + "back in 4 KiB reads: every page misses. Readahead reads windows growing to 128 KiB with one "
+                        + "call; without it (RANDOM advice) one call per page.")
+                .row(Key.of("blockScan4k", "NORMAL"), "readahead")
+                .row(Key.of("blockScan4k", "RANDOM"), "no readahead")
+                .against(Reference.to("no readahead", Key.of("blockScan4k", "RANDOM"))).build());
+        s.add(Section.builder("cached-reader-writer", "4 KiB random reads of a cached file, alone and beside a writer", OPS)
+                .about("One thread reading 4 KiB at random offsets of the first half of a cached 64 MiB file, alone, and "
+                        + "while a second thread overwrites 4 KiB at random offsets of its second half.")
+                .row(Key.of("mixedReaderAlone"), "reader alone")
+                .row(Key.of("mixedReadBesideWriter4k"), "reader beside a writer")
+                .against(Reference.to("alone", Key.of("mixedReaderAlone"))).build());
         s.add(fuse("fuse-read", "4 KiB random read through FUSE (fio)", FioWorkload.RANDOM_READ, mode.fio()));
         s.add(fuse("fuse-write", "4 KiB random write through FUSE (fio)", FioWorkload.RANDOM_WRITE, mode.fio()));
         return List.copyOf(s);
@@ -101,6 +118,16 @@ final class SuiteLayout {
         return b.against(Reference.to(Peer.TMPFS.label, Key.of(method, Peer.TMPFS.name())))
                 .against(Reference.to(Peer.JIMFS.label, Key.of(method, Peer.JIMFS.name()))
                         .inHeadlineFor(Key.of(method, Peer.DAXFS_NIO.name())));
+    }
+
+    /** One workload on the same file, DAX or cached (same image and mount), against DAX. */
+    private static Section cached(String id, String title, String method, Unit unit) {
+        return Section.builder(id, title, unit)
+                .about("A 64 MiB file on a memory device mounted dax=inode, with the DAX flag or without it (then every "
+                        + "access goes through the page cache, which holds the whole file).")
+                .row(Key.of(method, CacheCase.DAX.name()), "DAX file")
+                .row(Key.of(method, CacheCase.CACHED.name()), "cached file")
+                .against(Reference.to("DAX", Key.of(method, CacheCase.DAX.name()))).build();
     }
 
     private static Section mapped(String id, String title, String method, String how) {

@@ -16,6 +16,7 @@ enum SuiteStep {
     SMALL_FILES("small-files", "small files", "SmallFileBenchmark\\."),
     LARGE_DIRECTORY("large-directory", "a large directory", "LargeDirectoryBenchmark\\."),
     READER_WRITER("reader-writer", "a reader beside a writer", "ConcurrentReadBenchmark\\."),
+    PAGE_CACHE("page-cache", "the page cache against DAX, readahead", "PageCacheBenchmark\\."),
     FUSE("fuse", "fio through FUSE, DaxFS against bindfs", null);
 
     /** The step's name on the command line. */

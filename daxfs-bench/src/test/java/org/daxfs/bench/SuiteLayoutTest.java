@@ -33,7 +33,8 @@ class SuiteLayoutTest {
     void everyRowIsABenchmarkOfAStepOnACaseItRuns() {
         Set<String> measured = measuredBenchmarks();
         Set<String> cases = new HashSet<>(List.of("", FuseComparison.DAXFS, FuseComparison.BINDFS));
-        Stream.of(Peer.values(), MapTarget.values(), FaultCase.values()).flatMap(Arrays::stream)
+        Stream.of(Peer.values(), MapTarget.values(), FaultCase.values(), CacheCase.values(),
+                        org.daxfs.cache.Readahead.Advice.values()).flatMap(Arrays::stream)
                 .forEach(e -> cases.add(((Enum<?>) e).name()));
         for (Section s : sections) {
             for (Row r : s.rows()) {
