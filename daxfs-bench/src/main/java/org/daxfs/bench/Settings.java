@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 record Settings(RunMode mode, Path out, List<SuiteStep> steps, boolean help) {
     static final String USAGE = """
             usage: java -jar daxfs-bench.jar [--quick] [--out DIR] [--only REGEX]
-              --quick        fewer, shorter repetitions: about 4 minutes instead of 11 on two cores
+              --quick        fewer, shorter repetitions: about 5 minutes instead of 13 on two cores
               --out DIR      write report.md, charts/*.svg, results.json and jmh.log into DIR
                              (made if missing); without it the report is only printed
               --only REGEX   run only the steps whose name matches REGEX; the steps:
