@@ -43,13 +43,18 @@ public interface CachedFile {
     boolean tryWriteBackInBackground() throws FsException;
 
     /**
-     * True while mappings or mapping entries of the file may show its cached pages: they are then kept
-     * (neither evicted nor reused). Context: a page lock held (mapping faults look pages up under one).
+     * True while a mapping or a mapping entry of the file may show its cached page {@code index}: the page
+     * is then kept (neither evicted nor its slot reused). Only that page: a mapping of a few pages must not
+     * keep the rest of a large file in the cache. Context: the page's lock held (a fault that is about to
+     * show the page takes a reference to it first, which keeps it too).
      */
-    boolean pagesShown();
+    boolean pageShown(long index);
 
-    /** True while a mapping that can store into the file's pages exists: written-back pages stay dirty. */
-    boolean writablyMapped();
+    /**
+     * True while a mapping that can store into page {@code index} exists: the page stays dirty when written
+     * back. Context: inode lock exclusive (no writable mapping can be made meanwhile).
+     */
+    boolean writablyMapped(long index);
 
     /** The file, for messages (e.g. "inode 12"). */
     String describe();

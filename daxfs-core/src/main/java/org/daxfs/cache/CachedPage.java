@@ -100,7 +100,7 @@ final class CachedPage {
      * held, so no fill or write is under way.
      */
     boolean tryKill() {
-        return !dirty && !owner.file().pagesShown() && refs.compareAndSet(0, -1);
+        return !dirty && !owner.file().pageShown(index) && refs.compareAndSet(0, -1);
     }
 
     /**

@@ -139,7 +139,7 @@ public final class FilePages {
                 p.readaheadMark = false;
                 Readahead.Window next = ra.onMark(idx);
                 if (next != null) {
-                    readAhead(next);
+                    readAhead(next, -1);
                 }
             }
             done += len;
@@ -159,14 +159,18 @@ public final class FilePages {
 
     /** Fills the page at {@code idx} and, with readahead, its window. */
     private void fill(long idx, long reqPages, Readahead ra) throws FsException {
-        readAhead(ra == null ? new Readahead.Window(idx, 1, -1) : ra.onMiss(idx, reqPages));
+        readAhead(ra == null ? new Readahead.Window(idx, 1, -1) : ra.onMiss(idx, reqPages), idx);
     }
 
     /**
      * Reads the missing pages of {@code w} (up to EOF), runs of adjacent ones with one read of the file's
-     * blocks, and marks the page {@code w.mark()}. Context: invalidate lock shared, no page lock.
+     * blocks, and marks the page {@code w.mark()}. Only page {@code needed} (the window's first, or -1 for
+     * none) may wait for a free slot; the others are read ahead only if one is free at once, else the window
+     * stops there: a reader must not wait with the new pages it holds locked, which other readers waiting
+     * the same way may need (Linux's readahead does not retry allocations either). Context: invalidate lock
+     * shared, no page lock.
      */
-    private void readAhead(Readahead.Window w) throws FsException {
+    private void readAhead(Readahead.Window w, long needed) throws FsException {
         long endPage = Math.min(w.end(), Math.ceilDiv(file.size(), PAGE));
         List<CachedPage> run = new ArrayList<>();
         try {
@@ -175,7 +179,10 @@ public final class FilePages {
                     readRun(run);
                     continue;
                 }
-                CachedPage p = cache.newPage(this, i);
+                CachedPage p = i == needed ? cache.newPage(this, i) : cache.tryNewPage(this, i);
+                if (p == null) {
+                    break;
+                }
                 if (pages.putIfAbsent(i, p) != null) {
                     discardNew(p);
                     readRun(run);
@@ -259,7 +266,7 @@ public final class FilePages {
         long first = pos / PAGE;
         long end = Math.min(Math.ceilDiv(Math.min(pos + length, file.size()), PAGE), first + cache.capacity() / 4);
         for (long i = first; i < end; i += Readahead.MAX_PAGES) {
-            readAhead(new Readahead.Window(i, Math.min(Readahead.MAX_PAGES, end - i), -1));
+            readAhead(new Readahead.Window(i, Math.min(Readahead.MAX_PAGES, end - i), -1), -1);
         }
     }
 
@@ -284,7 +291,7 @@ public final class FilePages {
             long off = pos + done;
             int in = (int) (off % PAGE);
             int n = (int) Math.min(PAGE - in, len - done);
-            CachedPage p = lockedPage(off / PAGE);
+            CachedPage p = lockedPageMakingRoom(off / PAGE);
             try {
                 boolean whole = in == 0 && n == PAGE;
                 if (!whole && !p.upToDate() && !p.canAdd(in, in + n)) {
@@ -329,6 +336,20 @@ public final class FilePages {
             }
             pages.remove(idx, p);
         }
+    }
+
+    /**
+     * As {@link #lockedPage}, for a writer: if the page is missing and no page is free, it first writes this
+     * file's dirty pages back, so they can be evicted. Nobody else can while the writer holds the inode
+     * lock, and the cache may hold little else that can go (pages shown in mappings stay), so waiting
+     * without that could be waiting for itself. Context: inode lock exclusive, invalidate lock shared, no
+     * page lock.
+     */
+    private CachedPage lockedPageMakingRoom(long idx) throws FsException {
+        if (!pages.containsKey(idx) && !cache.makeRoom()) {
+            writeBack();
+        }
+        return lockedPage(idx);
     }
 
     /** Context: page locked. */
@@ -377,6 +398,8 @@ public final class FilePages {
      */
     public void prepareWritable(long from, long to) throws FsException {
         for (long i = from; i < to; i++) {
+            // Not lockedPageMakingRoom: writing back would clean the pages prepared so far, and the mapping
+            // that keeps them dirty is not registered yet.
             CachedPage p = lockedPage(i);
             try {
                 complete(p);
@@ -398,31 +421,30 @@ public final class FilePages {
     /**
      * Writes the dirty pages of {@code [from, to)} (page indexes) to the file's blocks, adjacent ones in
      * runs of up to {@link #WRITEBACK_RUN} with one call. A page is marked clean only after its run is
-     * written, so an evicted page can never be read again from blocks that are older; pages of a file
-     * with a writable mapping stay dirty. Context: inode lock exclusive, invalidate lock held (shared or
+     * written, so an evicted page can never be read again from blocks that are older; pages a writable
+     * mapping shows stay dirty (stores through it are not seen). Context: inode lock exclusive, invalidate lock held (shared or
      * exclusive), no page lock.
      */
     public void writeBack(long from, long to) throws FsException {
         if (dirtyCount.get() == 0) {
             return;
         }
-        boolean keepDirty = file.writablyMapped();
         long size = file.size();
         List<CachedPage> run = new ArrayList<>();
         for (CachedPage p : pages.subMap(from, to).values()) {
             if (!p.dirty) {
-                writeRun(run, keepDirty, size);
+                writeRun(run, size);
                 continue;
             }
             if (!run.isEmpty() && (run.getLast().index + 1 != p.index || run.size() == WRITEBACK_RUN)) {
-                writeRun(run, keepDirty, size);
+                writeRun(run, size);
             }
             run.add(p);
         }
-        writeRun(run, keepDirty, size);
+        writeRun(run, size);
     }
 
-    private void writeRun(List<CachedPage> run, boolean keepDirty, long size) throws FsException {
+    private void writeRun(List<CachedPage> run, long size) throws FsException {
         if (run.isEmpty()) {
             return;
         }
@@ -449,11 +471,10 @@ public final class FilePages {
                 file.writeBlocks(head.position(), buf.asSlice(0, len));
             }
         }
-        if (!keepDirty) {
-            for (CachedPage p : run) {
-                if (p.position() >= size) {
-                    continue; // nothing of it was written: it stays dirty (a write in progress grows the size)
-                }
+        // Per page: a writable mapping of a few pages must not keep every dirty page of the file dirty (they
+        // could then never be evicted). No writable mapping can appear meanwhile: making one needs the inode lock.
+        for (CachedPage p : run) {
+            if (p.position() < size && !file.writablyMapped(p.index)) { // past the size nothing was written
                 p.lock();
                 try {
                     markClean(p);

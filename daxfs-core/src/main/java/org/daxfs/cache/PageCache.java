@@ -137,6 +137,33 @@ public final class PageCache implements AutoCloseable {
             awaitSlot();
             slot = pool.allocate();
         }
+        return page(owner, index, slot);
+    }
+
+    /**
+     * A new page as {@link #newPage}, but only if one can be had without waiting: a free slot, or one that
+     * an eviction sweep frees; else null (and the background writeback is woken). For pages nobody waits
+     * for yet: readahead beyond the page asked for stops short rather than wait with the pages it holds.
+     */
+    CachedPage tryNewPage(FilePages owner, long index) {
+        int slot = pool.allocate();
+        if (slot < 0) {
+            evict(EVICT_BATCH);
+            slot = pool.allocate();
+        }
+        if (slot < 0) {
+            writeback.kick();
+            return null;
+        }
+        return page(owner, index, slot);
+    }
+
+    /** True if a slot is free, or an eviction sweep freed one: a new page need not wait now. */
+    boolean makeRoom() {
+        return pool.freeSlots() > 0 || evict(EVICT_BATCH) > 0;
+    }
+
+    private CachedPage page(FilePages owner, long index, int slot) {
         CachedPage p = new CachedPage(owner, index, slot, pool.memory(slot));
         p.lock(); // nobody else can see it yet
         bySlot.set(slot, p);

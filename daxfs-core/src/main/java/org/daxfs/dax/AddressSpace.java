@@ -188,8 +188,8 @@ public final class AddressSpace {
      * window: write access is granted by changing its protection. Context: invalidate lock shared.
      */
     private FileMapping newMapping(long first, long end, boolean writable, boolean sync, boolean pinned) throws FsException {
-        Extent x = blocks.extentAt(first);
-        if (!sync && x != null && !x.unwritten() && x.logical() <= first && x.end() >= end) {
+        Extent x = sync || !blocks.blocksStayPut() ? null : blocks.extentAt(first);
+        if (x != null && !x.unwritten() && x.logical() <= first && x.end() >= end) {
             try (DeviceSection s = device.enter()) {
                 long address = device.directAccess(x.physicalOf(first) * PAGE, (end - first) * PAGE).address();
                 return new FileMapping(this, null, address, first, end - first, writable, false, pinned);
@@ -716,14 +716,29 @@ public final class AddressSpace {
         return retired;
     }
 
-    /** True while a mapping that can store into the file exists (closing ones included). */
-    public boolean hasWritableMapping() {
+    /** True while a mapping that can store into page {@code index} exists (closing ones included). */
+    public boolean hasWritableMapping(long index) {
         for (FileMapping m : mappings) {
-            if (m.writable) {
+            if (m.writable && m.first <= index && index < m.end()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * True while page {@code index} may be shown: a mapping (or pin) covering it exists, closing ones
+     * included (a closing mapping leaves its entries before it is unmapped), or an entry for it does (one
+     * a fault is resolving, or one a writable mapping left dirty; a later fault shows what it resolved to).
+     * A snapshot, taken without locks.
+     */
+    public boolean mayShow(long index) {
+        for (FileMapping m : mappings) {
+            if (m.first <= index && index < m.end()) {
+                return true;
+            }
+        }
+        return entries.covers(index);
     }
 
     /** True while any mapping (or pin) is live. */

@@ -170,6 +170,17 @@ final class EntryIndex {
         return out;
     }
 
+    /** True if an entry covers page {@code index}: the region's huge entry or a small one at it. */
+    boolean covers(long index) {
+        Region r = regions.get(index >>> REGION_SHIFT);
+        if (r == null) {
+            return false;
+        }
+        synchronized (r) {
+            return r.huge != null || r.small != null && r.small[(int) (index & (MappingEntry.HUGE_PAGES - 1))] != null;
+        }
+    }
+
     /** Number of entries (for tests and diagnostics). */
     int count() {
         int n = 0;

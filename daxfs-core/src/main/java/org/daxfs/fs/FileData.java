@@ -246,6 +246,8 @@ final class FileData {
         }
         len = reserve(in, pos, len, now);
         cachedExtents(in); // a partial page is completed from the blocks
+        // The size follows page by page (CachedFile.grownTo), so writeback in the middle of the write (to make
+        // room, or over the dirty limit), which stops at the size, finds every page written so far.
         pages.write(pos, src.asSlice(0, len));
         extendTo(in, pos + len, now);
         return len;

@@ -64,15 +64,15 @@ final class InodePages implements CachedFile {
     }
 
     @Override
-    public boolean pagesShown() {
+    public boolean pageShown(long index) {
         AddressSpace s = in.space;
-        return s != null && (s.isMapped() || s.entryCount() > 0);
+        return s != null && s.mayShow(index);
     }
 
     @Override
-    public boolean writablyMapped() {
+    public boolean writablyMapped(long index) {
         AddressSpace s = in.space;
-        return s != null && s.hasWritableMapping();
+        return s != null && s.hasWritableMapping(index);
     }
 
     @Override

@@ -27,14 +27,13 @@ final class FileModel {
 
     final int fileId;
     final String path;
-    /** Page index -> 4 KiB of content; a missing page reads as zeros. No content lies at or past {@link #size}. */
-    private final TreeMap<Long, byte[]> pages = new TreeMap<>();
-    private final BlockSet allocated = new BlockSet();
-    private long size;
-    private boolean dax;
+    /** What every handle's model of the file shares; also the lock of the model where threads share it. */
+    private final Content c;
+    /** Page index -> 4 KiB of content; a missing page reads as zeros. No content lies at or past the size. */
+    private final TreeMap<Long, byte[]> pages;
+    private final BlockSet allocated;
     private boolean append;
     private boolean handleWritable = true;
-    private boolean mappable = true;
     /** The held mapping: none, live, or revoked (its next access throws). */
     private Held held = Held.NONE;
     private long heldOffset;
@@ -42,17 +41,94 @@ final class FileModel {
 
     private enum Held { NONE, LIVE, REVOKED }
 
+    /**
+     * The file itself, as all handles see it: contents, size, allocation and DAX flag; the handles'
+     * models, whose held mappings range operations revoke; and how the mount decides which files are DAX.
+     */
+    private static final class Content {
+        final TreeMap<Long, byte[]> pages = new TreeMap<>();
+        final BlockSet allocated = new BlockSet();
+        final List<FileModel> handles = new ArrayList<>();
+        final DaxPolicy policy;
+        long size;
+        boolean dax;
+        /** Another thread flips the DAX flag at any moment (flip mode): the mode is unknown. */
+        boolean flipping;
+
+        Content(boolean dax, DaxPolicy policy) {
+            this.dax = dax;
+            this.policy = policy;
+        }
+    }
+
+    /** A file without the DAX flag, on a direct-access device mounted {@code dax=inode}. */
     FileModel(int fileId, String path) {
+        this(fileId, path, false, DaxPolicy.DEFAULT);
+    }
+
+    /**
+     * A new, empty file whose DAX flag starts as {@code dax} (its directory's, as DaxFS gives new files),
+     * on a mount whose {@code policy} decides when that makes it DAX.
+     */
+    FileModel(int fileId, String path, boolean dax, DaxPolicy policy) {
+        this(fileId, path, new Content(dax, policy));
+    }
+
+    private FileModel(int fileId, String path, Content c) {
         this.fileId = fileId;
         this.path = path;
+        this.c = c;
+        this.pages = c.pages;
+        this.allocated = c.allocated;
+        c.handles.add(this);
+    }
+
+    /**
+     * The model of another handle of the same file (flip mode's workers each have one): contents, size,
+     * allocation and flag are shared, APPEND and the held mapping are the handle's own.
+     */
+    FileModel anotherHandle() {
+        return new FileModel(fileId, path, c);
+    }
+
+    /**
+     * What threads sharing the file through {@link #anotherHandle} synchronise on around every use of
+     * their models: their operations touch disjoint bytes, but the pages, allocation and held mappings are
+     * kept in shared structures.
+     */
+    Object lock() {
+        return c;
     }
 
     long size() {
-        return size;
+        return c.size;
     }
 
+    /** The file's DAX flag. */
     boolean dax() {
-        return dax;
+        return c.dax;
+    }
+
+    /** Whether the file is DAX now (not cached), as the mount's policy makes of its flag. */
+    boolean daxActive() {
+        return c.policy.active(c.dax);
+    }
+
+    /**
+     * Declares that another thread flips the DAX flag from now on ({@code true}, flip mode): the model no
+     * longer knows the flag or the mode, so mappings may be revoked at any moment and a sync mapping may
+     * or may not be refused. With {@code false} the flipping is over and the flag is {@code finalFlag}.
+     */
+    void flipping(boolean on, boolean finalFlag) {
+        c.flipping = on;
+        if (!on) {
+            c.dax = finalFlag;
+        }
+    }
+
+    /** Whether another thread flips the DAX flag (see {@link #flipping}). */
+    boolean modeUnknown() {
+        return c.flipping;
     }
 
     /** Whether the handle is open with APPEND, so every write lands at the end of file. */
@@ -75,16 +151,16 @@ final class FileModel {
         if (length == 0) {
             return Outcome.read(0, new byte[0]);
         }
-        if (pos >= size) {
+        if (pos >= c.size) {
             return Outcome.read(-1, new byte[0]);
         }
-        int n = (int) Math.min(length, size - pos);
+        int n = (int) Math.min(length, c.size - pos);
         return Outcome.read(n, bytes(pos, n));
     }
 
     /** Where a write at {@code pos} lands: there, or at the end of file when appending. */
     long landing(long pos, boolean atEnd) {
-        return atEnd || append ? size : pos;
+        return atEnd || append ? c.size : pos;
     }
 
     /**
@@ -107,7 +183,7 @@ final class FileModel {
         }
         int n = (int) Math.min(data.length, MAX_FILE_SIZE - at);
         put(at, data, n);
-        size = Math.max(size, at + n);
+        c.size = Math.max(c.size, at + n);
         allocated.add(at / BLOCK, Math.ceilDiv(at + n, BLOCK));
         return Outcome.ok(n);
     }
@@ -126,11 +202,11 @@ final class FileModel {
         }
         // Growing too: DaxFS revokes mappings of every page from the new size on, whatever the old one.
         revoke(newSize, Long.MAX_VALUE);
-        if (newSize <= size) {
+        if (newSize <= c.size) {
             dropFrom(newSize);
             allocated.removeFrom(Math.ceilDiv(newSize, BLOCK));
         }
-        size = newSize;
+        c.size = newSize;
         return Outcome.ok();
     }
 
@@ -147,8 +223,8 @@ final class FileModel {
             return Outcome.failed(Errno.EFBIG);
         }
         allocated.add(offset / BLOCK, Math.ceilDiv(end, BLOCK));
-        if (!keepSize && end > size) {
-            size = end;
+        if (!keepSize && end > c.size) {
+            c.size = end;
         }
         return Outcome.ok();
     }
@@ -177,10 +253,10 @@ final class FileModel {
         }
         // The whole range is revoked, even at or past EOF where nothing else happens.
         revoke(offset, offset + length);
-        if (offset >= size) {
+        if (offset >= c.size) {
             return Outcome.ok();
         }
-        long end = Math.min(offset + length, Math.ceilDiv(size, BLOCK) * BLOCK);
+        long end = Math.min(offset + length, Math.ceilDiv(c.size, BLOCK) * BLOCK);
         zero(offset, end);
         allocated.remove(Math.ceilDiv(offset, BLOCK), end / BLOCK);
         return Outcome.ok();
@@ -199,8 +275,8 @@ final class FileModel {
         revoke(offset, end);
         zero(offset, end);
         allocated.add(offset / BLOCK, Math.ceilDiv(end, BLOCK));
-        if (!keepSize && end > size) {
-            size = end;
+        if (!keepSize && end > c.size) {
+            c.size = end;
         }
         return Outcome.ok();
     }
@@ -214,7 +290,7 @@ final class FileModel {
         if (bad != null) {
             return Outcome.failed(bad);
         }
-        if (!aligned(offset, length) || offset + length >= size) {
+        if (!aligned(offset, length) || offset + length >= c.size) {
             return Outcome.failed(Errno.EINVAL);
         }
         revoke(offset, Long.MAX_VALUE);
@@ -224,7 +300,7 @@ final class FileModel {
         shiftPages(from + blocks, -blocks);
         allocated.remove(from, from + blocks);
         allocated.shift(from + blocks, -blocks);
-        size -= length;
+        c.size -= length;
         return Outcome.ok();
     }
 
@@ -242,10 +318,10 @@ final class FileModel {
         if (!aligned(offset, length)) {
             return Outcome.failed(Errno.EINVAL);
         }
-        if (length > MAX_FILE_SIZE - size) {
+        if (length > MAX_FILE_SIZE - c.size) {
             return Outcome.failed(Errno.EFBIG);
         }
-        if (offset >= size) {
+        if (offset >= c.size) {
             return Outcome.failed(Errno.EINVAL);
         }
         // DaxFS checks the preallocation below after revoking, so a refused insert revokes too.
@@ -257,13 +333,20 @@ final class FileModel {
         }
         shiftPages(from, blocks);
         allocated.shift(from, blocks);
-        size += length;
+        c.size += length;
         return Outcome.ok();
     }
 
-    /** Sets the per-file DAX flag; contents never change with it. */
+    /**
+     * Sets the per-file DAX flag; contents never change with it. If that switches the file between DAX and
+     * the page cache, DaxFS revokes every mapping of it first (mappings of the old mode show memory the new
+     * one no longer uses).
+     */
     Outcome setDax(boolean on) {
-        dax = on;
+        if (c.policy.active(on) != daxActive()) {
+            revoke(0, Long.MAX_VALUE);
+        }
+        c.dax = on;
         return Outcome.ok(on ? 1 : 0);
     }
 
@@ -275,39 +358,29 @@ final class FileModel {
 
     // ---- mappings, as FileHandle.map and msync do them ----------------------------------------------
 
-    /**
-     * Whether files can be mapped at all: DaxFS maps them only on a direct-access device, and fails with
-     * EOPNOTSUPP elsewhere.
-     */
-    void mappable(boolean on) {
-        mappable = on;
-    }
-
-    boolean mappable() {
-        return mappable;
-    }
-
     /** The handle is open for reading only, as the readers' handles of the shared file are: writable mappings get EACCES. */
     void handleReadOnly() {
         handleWritable = false;
     }
 
     /**
-     * mmap's checks, in DaxFS's order: EACCES if the handle's access does not allow the mapping; EINVAL for
-     * a negative offset, a length of 0 or less or an end past Long.MAX_VALUE; EOPNOTSUPP without direct
-     * access; ENXIO if the range reaches past EOF (a mapping never extends the file). Null if it may be made.
+     * mmap's checks, in DaxFS's order: EACCES if the handle's access does not allow the mapping; EOPNOTSUPP
+     * for a sync mapping (MAP_SYNC) of a file that is not DAX ({@code dax} false), as Linux refuses it;
+     * EINVAL for a negative offset, a length of 0 or less or an end past Long.MAX_VALUE; ENXIO if the range
+     * reaches past EOF (a mapping never extends the file). Null if it may be made. Every file can be mapped
+     * otherwise: those that are not DAX through their cached pages, on any device.
      */
-    private Errno mapError(long offset, long length, boolean writable) {
+    private Errno mapError(long offset, long length, boolean writable, boolean sync, boolean dax) {
         if (writable && !handleWritable) {
             return Errno.EACCES;
+        }
+        if (sync && !dax) {
+            return Errno.EOPNOTSUPP;
         }
         if (offset < 0 || length <= 0 || offset + length < 0) {
             return Errno.EINVAL;
         }
-        if (!mappable) {
-            return Errno.EOPNOTSUPP;
-        }
-        if (offset + length > size) {
+        if (offset + length > c.size) {
             return Errno.ENXIO;
         }
         if (length > Integer.MAX_VALUE) {
@@ -318,23 +391,30 @@ final class FileModel {
 
     /** A read-only mapping of the range, copied out and unmapped: its bytes, zeros in holes; allocates nothing. */
     Outcome mapRead(long offset, long length) {
-        Errno bad = mapError(offset, length, false);
+        Errno bad = mapError(offset, length, false, false, true);
         if (bad != null) {
             return Outcome.failed(bad);
         }
         return Outcome.read(length, bytes(offset, (int) length));
     }
 
+    /** {@link #mapWrite(long, long, long, byte[], boolean, boolean)} in the file's mode now. */
+    Outcome mapWrite(long offset, long length, long at, byte[] data, boolean sync) {
+        return mapWrite(offset, length, at, data, sync, daxActive());
+    }
+
     /**
-     * A writable mapping of {@code [offset, offset+length)} with {@code data} stored through it at file
-     * offset {@code at} (inside the range), then unmapped: mapping allocates every block of the pages the
-     * range touches first (holes and preallocated blocks are zeroed), so whole blocks become allocated even
-     * where the range covers a few bytes of them; the size never changes.
+     * A writable mapping of {@code [offset, offset+length)} (with {@code sync}, READ_WRITE_SYNC) with
+     * {@code data} stored through it at file offset {@code at} (inside the range), then unmapped: mapping
+     * allocates every block of the pages the range touches first (holes and preallocated blocks are
+     * zeroed), so whole blocks become allocated even where the range covers a few bytes of them; the size
+     * never changes.
      *
+     * @param dax whether the file is DAX when it is mapped (only sync mappings care)
      * @return the number of bytes stored, or the mapping's error (nothing changes then)
      */
-    Outcome mapWrite(long offset, long length, long at, byte[] data) {
-        Errno bad = mapError(offset, length, true);
+    Outcome mapWrite(long offset, long length, long at, byte[] data, boolean sync, boolean dax) {
+        Errno bad = mapError(offset, length, true, sync, dax);
         if (bad != null) {
             return Outcome.failed(bad);
         }
@@ -345,6 +425,14 @@ final class FileModel {
         allocated.add(offset / BLOCK, Math.ceilDiv(offset + length, BLOCK));
         put(at, data, data.length);
         return Outcome.ok(data.length);
+    }
+
+    /**
+     * Stores {@code data} at {@code at} as they are, for stores through a mapping whose outcome the checker
+     * learnt from the file (a mapping revoked in the middle of the stores, in flip mode).
+     */
+    void stored(long at, byte[] data) {
+        put(at, data, data.length);
     }
 
     /**
@@ -377,9 +465,18 @@ final class FileModel {
     }
 
     /**
+     * The held mapping turned out revoked where the model could not know it would be (a DAX flag flipped by
+     * another thread, in flip mode): the checker drops it.
+     */
+    void heldRevokedElsewhere() {
+        held = Held.NONE;
+    }
+
+    /**
      * Reads {@code n} bytes at {@code at} into the held mapping: the file's bytes now (writes through the
      * handle or through other mappings show up in it, holes filled since included), or, if a range
-     * operation revoked it, {@link Outcome#revoked()}, after which the checker drops it.
+     * operation or a switch of the file's mode revoked it, {@link Outcome#revoked()}, after which the
+     * checker drops it.
      */
     Outcome readHeld(long at, int n) {
         if (held == Held.NONE || at < 0 || n <= 0 || at + n > heldLength) {
@@ -403,18 +500,15 @@ final class FileModel {
      * What DaxFS does before a range operation takes blocks of {@code [fromByte, toByte)} away or moves
      * them ({@code toByte} Long.MAX_VALUE: to the end): it revokes every mapping of a page overlapping the
      * range, in whole 4 KiB pages (a few bytes of a page revoke the mappings of all of it), even where no
-     * block goes.
+     * block goes. Mappings through every handle of the file.
      */
     private void revoke(long fromByte, long toByte) {
-        if (held != Held.LIVE) {
-            return;
-        }
         long from = fromByte / BLOCK;
         long to = toByte >= Long.MAX_VALUE - BLOCK ? Long.MAX_VALUE / BLOCK : Math.ceilDiv(toByte, BLOCK);
-        long first = heldOffset / BLOCK;
-        long end = Math.ceilDiv(heldOffset + heldLength, BLOCK);
-        if (first < to && from < end) {
-            held = Held.REVOKED;
+        for (FileModel h : c.handles) {
+            if (h.held == Held.LIVE && h.heldOffset / BLOCK < to && from < Math.ceilDiv(h.heldOffset + h.heldLength, BLOCK)) {
+                h.held = Held.REVOKED;
+            }
         }
     }
 

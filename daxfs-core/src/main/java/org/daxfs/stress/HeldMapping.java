@@ -82,9 +82,21 @@ final class HeldMapping implements AutoCloseable {
                 }
             }
         } catch (IllegalStateException revoked) {
+            forgetInterrupt();
             return i;
         }
         return i;
+    }
+
+    /**
+     * After an access through a mapping threw IllegalStateException (the mapping was revoked): clears the
+     * interrupt the JVM may have left. A shared arena closed while this thread was inside an access to it
+     * stops the access with an asynchronous exception, and HotSpot sets the thread's interrupt status when
+     * it installs one (to wake it from a wait); left set, it would fail this thread's next interruptible
+     * wait in DaxFS (for a pin, for a page) with EINTR. Nothing else interrupts the checker's threads.
+     */
+    static void forgetInterrupt() {
+        Thread.interrupted();
     }
 
     private void requireHeld() {

@@ -98,6 +98,7 @@ final class MapReadOp implements Operation {
                 try {
                     return Outcome.read(length, held.read(at, (int) length));
                 } catch (IllegalStateException revoked) {
+                    HeldMapping.forgetInterrupt();
                     held.close();
                     return Outcome.revoked();
                 }

@@ -12,7 +12,8 @@ import org.daxfs.fs.MapMode;
  * them (before or after unmapping), and close the arena. Like a write that never extends the file: ENXIO
  * past EOF, EINVAL for the ranges mmap rejects. Mapping allocates every block of the range's pages first,
  * so the blocks it touches become allocated even where it covers a few bytes of them (compared right
- * after, as for preallocation).
+ * after, as for preallocation). A sync mapping of a file that is not DAX (cached) fails with EOPNOTSUPP, as
+ * MAP_SYNC does on Linux.
  */
 final class MapWriteOp implements Operation {
     /** When msync runs: never, while the range is mapped, or after the arena closed. */
@@ -66,7 +67,7 @@ final class MapWriteOp implements Operation {
     public Outcome expect(FileModel model) {
         data = new byte[stored];
         Pattern.fill(data, 0, stored, fileId, generation, at);
-        return model.mapWrite(offset, length, at, data);
+        return model.mapWrite(offset, length, at, data, mode == MapMode.READ_WRITE_SYNC);
     }
 
     @Override

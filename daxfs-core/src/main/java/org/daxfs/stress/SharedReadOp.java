@@ -46,8 +46,7 @@ final class SharedReadOp implements Operation {
         Choices ch = reader.choices();
         long pos = ch.offset(c.rng(), ch.maxSize);
         int length = ch.length(c.rng());
-        // Only a direct-access device maps files (the reader's own model knows, as the device is the same).
-        boolean mapped = c.rng().percent(40) && c.model().mappable();
+        boolean mapped = c.rng().percent(40);
         return new SharedReadOp(reader, pos, length, mapped);
     }
 

@@ -4,6 +4,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
+import org.daxfs.cache.PageCache;
+import org.daxfs.fs.DaxMode;
+import org.daxfs.fs.MountOptions;
 
 /**
  * Everything that decides a run. Together with the seed they decide every operation of every thread, so
@@ -21,9 +24,12 @@ import java.util.regex.Matcher;
  * @param verifyEvery each file is compared whole with its model every this many of its operations
  * @param logLength how many of the last operations a failure report shows
  * @param image how the replay command names the image
+ * @param dax the mount's {@code dax=} option: which files are DAX and which go through the page cache; null
+ *     for the default ({@code inode} on a direct-access device, {@code never} on a block-only one)
+ * @param cacheBytes the page cache's memory limit ({@code cache=}); small ones make eviction happen
  */
 public record StressOptions(long ops, long seed, int threads, Mode mode, Map<String, Integer> mix, long maxFileSize,
-                            int maxIo, int verifyEvery, int logLength, String image) {
+                            int maxIo, int verifyEvery, int logLength, String image, DaxMode dax, long cacheBytes) {
     public static final long DEFAULT_OPS = 10_000;
     public static final long DEFAULT_MAX_FILE_SIZE = 8L << 20;
     public static final int DEFAULT_MAX_IO = 128 << 10;
@@ -33,6 +39,7 @@ public record StressOptions(long ops, long seed, int threads, Mode mode, Map<Str
     public static final int MAX_THREADS = Pattern.MAX_FILE_ID;
     public static final long MIN_MAX_FILE_SIZE = 64 << 10;
     public static final long MAX_MAX_FILE_SIZE = 1L << 30;
+    public static final long DEFAULT_CACHE_BYTES = MountOptions.DEFAULT_CACHE_BYTES;
 
     public StressOptions {
         // Kept in the order given, so the replay command repeats the user's --ops-mix as typed.
@@ -42,44 +49,60 @@ public record StressOptions(long ops, long seed, int threads, Mode mode, Map<Str
     /** One thread, 10,000 operations, seed 1, default weights and sizes. */
     public static StressOptions defaults() {
         return new StressOptions(DEFAULT_OPS, 1, 1, Mode.SINGLE, Map.of(), DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_IO,
-                DEFAULT_VERIFY_EVERY, DEFAULT_LOG_LENGTH, "IMAGE");
+                DEFAULT_VERIFY_EVERY, DEFAULT_LOG_LENGTH, "IMAGE", null, DEFAULT_CACHE_BYTES);
     }
 
     public StressOptions withOps(long n) {
-        return new StressOptions(n, seed, threads, mode, mix, maxFileSize, maxIo, verifyEvery, logLength, image);
+        return new StressOptions(n, seed, threads, mode, mix, maxFileSize, maxIo, verifyEvery, logLength, image, dax, cacheBytes);
     }
 
     public StressOptions withSeed(long s) {
-        return new StressOptions(ops, s, threads, mode, mix, maxFileSize, maxIo, verifyEvery, logLength, image);
+        return new StressOptions(ops, s, threads, mode, mix, maxFileSize, maxIo, verifyEvery, logLength, image, dax, cacheBytes);
     }
 
     /** Sets the mode and the number of threads together, since each mode bounds the other. */
     public StressOptions withMode(Mode m, int t) {
-        return new StressOptions(ops, seed, t, m, mix, maxFileSize, maxIo, verifyEvery, logLength, image);
+        return new StressOptions(ops, seed, t, m, mix, maxFileSize, maxIo, verifyEvery, logLength, image, dax, cacheBytes);
     }
 
     public StressOptions withMix(Map<String, Integer> weights) {
-        return new StressOptions(ops, seed, threads, mode, weights, maxFileSize, maxIo, verifyEvery, logLength, image);
+        return new StressOptions(ops, seed, threads, mode, weights, maxFileSize, maxIo, verifyEvery, logLength, image, dax, cacheBytes);
     }
 
     public StressOptions withMaxFileSize(long bytes) {
-        return new StressOptions(ops, seed, threads, mode, mix, bytes, maxIo, verifyEvery, logLength, image);
+        return new StressOptions(ops, seed, threads, mode, mix, bytes, maxIo, verifyEvery, logLength, image, dax, cacheBytes);
     }
 
     public StressOptions withMaxIo(int bytes) {
-        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, bytes, verifyEvery, logLength, image);
+        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, bytes, verifyEvery, logLength, image, dax, cacheBytes);
     }
 
     public StressOptions withVerifyEvery(int n) {
-        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, maxIo, n, logLength, image);
+        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, maxIo, n, logLength, image, dax, cacheBytes);
     }
 
     public StressOptions withLogLength(int n) {
-        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, maxIo, verifyEvery, n, image);
+        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, maxIo, verifyEvery, n, image, dax, cacheBytes);
     }
 
     public StressOptions withImage(String name) {
-        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, maxIo, verifyEvery, logLength, name);
+        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, maxIo, verifyEvery, logLength, name, dax, cacheBytes);
+    }
+
+    /** Mounts with {@code dax=mode} (null: the default for the device). */
+    public StressOptions withDax(DaxMode mode) {
+        return new StressOptions(ops, seed, threads, this.mode, mix, maxFileSize, maxIo, verifyEvery, logLength, image, mode,
+                cacheBytes);
+    }
+
+    /** Mounts with a page cache of {@code bytes}. */
+    public StressOptions withCacheBytes(long bytes) {
+        return new StressOptions(ops, seed, threads, mode, mix, maxFileSize, maxIo, verifyEvery, logLength, image, dax, bytes);
+    }
+
+    /** The mount options of the run: read-write, with its {@code dax=} and cache size. */
+    public MountOptions mountOptions() {
+        return MountOptions.defaults().withDax(dax).withCacheBytes(cacheBytes);
     }
 
     /**
@@ -100,6 +123,8 @@ public record StressOptions(long ops, long seed, int threads, Mode mode, Map<Str
         require(maxIo >= 8 && maxIo <= (16 << 20), "--max-io must be 8 bytes to 16 MiB: " + maxIo);
         require(verifyEvery >= 1, "--verify-every must be at least 1: " + verifyEvery);
         require(logLength >= 1, "--last-ops must be at least 1: " + logLength);
+        require(cacheBytes >= PageCache.MIN_BYTES, "--cache must be at least " + (PageCache.MIN_BYTES >> 20) + " MiB: "
+                + cacheBytes);
         Mix.validate(mix, mode);
         return this;
     }
@@ -154,6 +179,12 @@ public record StressOptions(long ops, long seed, int threads, Mode mode, Map<Str
         }
         if (verifyEvery != DEFAULT_VERIFY_EVERY) {
             sb.append(" --verify-every ").append(verifyEvery);
+        }
+        if (dax != null) {
+            sb.append(" --dax ").append(dax.optionValue());
+        }
+        if (cacheBytes != DEFAULT_CACHE_BYTES) {
+            sb.append(" --cache ").append(cacheBytes);
         }
         return sb.toString();
     }

@@ -13,9 +13,17 @@ import java.util.Map;
  * @param counts operations done per type, in table order; types never drawn are left out
  * @param checks one line per check passed after the run, in order
  * @param failure what failed, or null
+ * @param cacheEvictions pages the page cache evicted in the run and its checks (over every mount), to tell that a
+ *     small cache really was too small for the files
  */
 public record StressResult(StressOptions options, long opsDone, long elapsedNanos, Map<String, Long> counts,
-                           List<String> checks, FailureReport failure) {
+                           List<String> checks, FailureReport failure, long cacheEvictions) {
+    /** A result of a run that evicted nothing. */
+    public StressResult(StressOptions options, long opsDone, long elapsedNanos, Map<String, Long> counts,
+            List<String> checks, FailureReport failure) {
+        this(options, opsDone, elapsedNanos, counts, checks, failure, 0);
+    }
+
     public boolean passed() {
         return failure == null;
     }

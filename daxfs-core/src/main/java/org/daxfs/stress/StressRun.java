@@ -69,7 +69,7 @@ public final class StressRun {
     }
 
     private StressResult execute() throws FsException {
-        Mount mount = Mount.mount(device);
+        Mount mount = Mount.mount(device, options.mountOptions());
         RunFiles files = new RunFiles();
         long baseline;
         try {
@@ -99,7 +99,8 @@ public final class StressRun {
         } else {
             failure = new AfterRun(device, mount, files, options, wrap).check(baseline, passed);
         }
-        return new StressResult(options, control.done(), elapsed, counts(files.checkers), passed, failure);
+        return new StressResult(options, control.done(), elapsed, counts(files.checkers), passed, failure,
+                mount.evictions());
     }
 
     // ---- setup --------------------------------------------------------------------------------------
@@ -145,14 +146,16 @@ public final class StressRun {
 
     /** Thread i works on file i+1; in disrupt mode thread 0 is the disruptor and its file the shared one. */
     private void createFiles(Mount mount, RunFiles files) throws FsException {
+        // New files take their directory's DAX flag; the mount's dax= option decides what the flag means.
+        boolean dirDax = mount.fs().stat(DIR).isDax();
+        DaxPolicy policy = DaxPolicy.of(options.dax(), device.isDirectAccess());
         SharedFile shared = null;
         for (int i = 0; i < options.threads(); i++) {
             int fileId = i + 1;
             long seed = Rng.derive(options.seed(), i);
             boolean disruptor = options.mode() == Mode.DISRUPT && i == 0;
             String path = disruptor ? SHARED : DIR + "/file" + fileId;
-            FileModel model = new FileModel(fileId, path);
-            model.mappable(device.isDirectAccess());
+            FileModel model = new FileModel(fileId, path, dirDax, policy);
             TestedFile file = wrap.apply(DaxFile.open(mount, path));
             if (disruptor) {
                 shared = new SharedFile(fileId, path);

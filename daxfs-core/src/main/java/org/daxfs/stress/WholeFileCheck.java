@@ -9,7 +9,7 @@ import org.daxfs.format.Extent;
 import org.daxfs.fs.Stat;
 
 /**
- * Compares a whole file with its model: size, DAX flag, the blocks it has allocated (exactly the set the
+ * Compares a whole file with its model: size, DAX flag and whether the file is DAX now, the blocks it has allocated (exactly the set the
  * model says, and st_blocks to match), and its contents byte for byte.
  *
  * <p>Files can be sparse and huge (data just below the 16 TiB limit), so the contents are read where either
@@ -35,8 +35,15 @@ final class WholeFileCheck {
         if (st.size() != size) {
             return Mismatch.of("stat says size " + st.size() + ", the handle says " + size);
         }
-        if (st.isDax() != model.dax()) {
-            return Mismatch.of("DAX flag is " + (st.isDax() ? "set" : "clear") + ", the model says " + (model.dax() ? "set" : "clear"));
+        // While another thread flips the flag (flip mode) neither can be known; the flipper checks them.
+        if (!model.modeUnknown()) {
+            if (st.isDax() != model.dax()) {
+                return Mismatch.of("DAX flag is " + onOff(st.isDax()) + ", the model says " + onOff(model.dax()));
+            }
+            if (st.isDaxActive() != model.daxActive()) {
+                return Mismatch.of("the file is " + (st.isDaxActive() ? "DAX" : "cached") + " with the DAX flag "
+                        + onOff(st.isDax()) + "; the model says " + (model.daxActive() ? "DAX" : "cached"));
+            }
         }
         BlockSet mapped = new BlockSet();
         Mismatch m = allocation(model, file, mapped);
@@ -55,6 +62,10 @@ final class WholeFileCheck {
             return Mismatch.of("a read at the end of file (" + size + ") returned " + n + ", not end of file");
         }
         return null;
+    }
+
+    private static String onOff(boolean flag) {
+        return flag ? "set" : "clear";
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import org.daxfs.Errno;
 import org.daxfs.format.Block;
 import org.daxfs.format.ExtentTree;
+import org.daxfs.fs.DaxMode;
 import org.junit.jupiter.api.Test;
 
 /** The model itself: Linux's answers for the cases the checker holds DaxFS to. */
@@ -176,7 +177,7 @@ class FileModelTest {
         assertEquals(Errno.EINVAL, m.mapRead(Long.MAX_VALUE - 10, 2 * BLOCK).errno(), "an end past Long.MAX_VALUE");
         assertEquals(Errno.EINVAL, m.mapRead(5 * BLOCK, 0).errno(), "EINVAL before ENXIO");
         assertEquals(Errno.ENXIO, m.mapRead(3 * BLOCK - 1, 2).errno());
-        assertEquals(Errno.ENXIO, m.mapWrite(3 * BLOCK, 1, 3 * BLOCK, new byte[0]).errno());
+        assertEquals(Errno.ENXIO, m.mapWrite(3 * BLOCK, 1, 3 * BLOCK, new byte[0], false).errno());
         Outcome r = m.mapRead(3 * BLOCK - 5, 5);
         assertEquals(5, r.value());
         assertArrayEquals(filled(5, 4), r.data());
@@ -187,16 +188,67 @@ class FileModelTest {
     }
 
     @Test
-    void writableMappingsNeedAWritableHandleAndADirectAccessDevice() {
+    void writableMappingsNeedAWritableHandle() {
         m.write(0, filled(BLOCK, 4), false);
         m.handleReadOnly();
-        assertEquals(Errno.EACCES, m.mapWrite(0, 10, 0, filled(10, 1)).errno());
-        assertEquals(Errno.EACCES, m.mapWrite(-1, 0, 0, new byte[0]).errno(), "EACCES before EINVAL");
+        assertEquals(Errno.EACCES, m.mapWrite(0, 10, 0, filled(10, 1), false).errno());
+        assertEquals(Errno.EACCES, m.mapWrite(-1, 0, 0, new byte[0], false).errno(), "EACCES before EINVAL");
+        assertEquals(Errno.EACCES, m.mapWrite(0, 10, 0, filled(10, 1), true).errno(), "EACCES before EOPNOTSUPP");
         assertEquals(10, m.mapRead(0, 10).value(), "reading needs no more than a readable handle");
-        m.mappable(false);
-        assertEquals(Errno.EOPNOTSUPP, m.mapRead(0, 10).errno());
-        assertEquals(Errno.EINVAL, m.mapRead(0, 0).errno(), "EINVAL before EOPNOTSUPP");
         assertArrayEquals(filled(10, 4), m.read(0, 10).data());
+    }
+
+    @Test
+    void syncMappingsNeedAFileThatIsDaxNow() {
+        m.write(0, filled(BLOCK, 4), false);
+        assertEquals(false, m.daxActive(), "no DAX flag");
+        assertEquals(Errno.EOPNOTSUPP, m.mapWrite(0, 10, 0, filled(10, 1), true).errno());
+        assertEquals(Errno.EOPNOTSUPP, m.mapWrite(-1, 0, 0, new byte[0], true).errno(), "EOPNOTSUPP before EINVAL");
+        assertEquals(Errno.EOPNOTSUPP, m.mapWrite(BLOCK, 10, BLOCK, new byte[0], true).errno(), "and before ENXIO");
+        assertEquals(Outcome.ok(10), m.mapWrite(0, 10, 0, filled(10, 1), false), "a cached file maps");
+        m.setDax(true);
+        assertEquals(Outcome.ok(10), m.mapWrite(10, 10, 10, filled(10, 2), true));
+        assertEquals(Errno.ENXIO, m.mapWrite(BLOCK, 10, BLOCK, new byte[0], true).errno());
+        assertEquals(Errno.EOPNOTSUPP, m.mapWrite(0, 10, 0, filled(10, 1), true, false).errno(), "as the mode says");
+    }
+
+    @Test
+    void theMountsPolicyDecidesWhichFilesAreDax() {
+        assertEquals(true, new DaxPolicy(DaxMode.ALWAYS, true).active(false));
+        assertEquals(false, new DaxPolicy(DaxMode.NEVER, true).active(true));
+        assertEquals(true, new DaxPolicy(DaxMode.INODE, true).active(true));
+        assertEquals(false, new DaxPolicy(DaxMode.INODE, true).active(false));
+        assertEquals(false, new DaxPolicy(DaxMode.INODE, false).active(true), "a block-only device has no DAX files");
+        assertEquals(new DaxPolicy(DaxMode.NEVER, false), DaxPolicy.of(null, false));
+        assertEquals(new DaxPolicy(DaxMode.INODE, true), DaxPolicy.of(null, true));
+        assertEquals(new DaxPolicy(DaxMode.ALWAYS, true), DaxPolicy.of(DaxMode.ALWAYS, true));
+
+        FileModel never = new FileModel(1, "/f", true, new DaxPolicy(DaxMode.NEVER, true));
+        never.truncate(BLOCK);
+        never.hold(0, 10);
+        never.setDax(false);
+        assertEquals(10, never.readHeld(0, 10).value(), "a flag that changes no mode revokes nothing");
+        assertEquals(false, never.daxActive());
+    }
+
+    @Test
+    void handlesOfOneFileShareItsContentsAndHaveMappingsOfTheirOwn() {
+        FileModel other = m.anotherHandle();
+        m.write(0, filled(2 * BLOCK, 3), false);
+        assertEquals(2 * BLOCK, other.size());
+        assertArrayEquals(filled(10, 3), other.read(0, 10).data());
+        other.reopen(true, false);
+        assertEquals(false, m.appending(), "APPEND belongs to a handle");
+        m.hold(0, 10);
+        other.hold(BLOCK, 10);
+        other.punchHole(0, 1);
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1), "a punch through one handle revokes the other's mapping");
+        assertEquals(10, other.readHeld(0, 10).value());
+        m.hold(0, 10);
+        other.setDax(true);
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1), "switching to DAX revokes every mapping");
+        assertEquals(Outcome.revoked(), other.readHeld(0, 1));
+        assertEquals(true, m.daxActive());
     }
 
     @Test
@@ -204,12 +256,12 @@ class FileModelTest {
         m.truncate(6000);
         m.allocate(0, 10, true);
         byte[] stored = filled(10, 9);
-        assertEquals(Outcome.ok(10), m.mapWrite(5000, 1000, 5500, stored));
+        assertEquals(Outcome.ok(10), m.mapWrite(5000, 1000, 5500, stored, false));
         assertEquals(6000, m.size());
         assertEquals("[0,2)", m.allocated().toString(), "block 1 whole, for 1000 bytes of it");
         assertArrayEquals(new byte[500], m.read(5000, 500).data());
         assertArrayEquals(stored, m.read(5500, 10).data());
-        assertEquals(Outcome.ok(0), m.mapWrite(100, 1, 100, new byte[0]), "mapped, nothing stored");
+        assertEquals(Outcome.ok(0), m.mapWrite(100, 1, 100, new byte[0], false), "mapped, nothing stored");
         assertArrayEquals(new byte[10], m.read(0, 10).data());
     }
 
@@ -220,7 +272,7 @@ class FileModelTest {
         assertEquals(5000, m.heldOffset());
         // Pages [1, 3): the mapping covers bytes [5000, 9196).
         m.write(6000, filled(3, 7), false);
-        m.mapWrite(8 * BLOCK - 10, 10, 8 * BLOCK - 10, filled(10, 8));
+        m.mapWrite(8 * BLOCK - 10, 10, 8 * BLOCK - 10, filled(10, 8), false);
         assertArrayEquals(filled(3, 7), m.readHeld(1000, 3).data(), "a write into a hole shows up");
         m.punchHole(3 * BLOCK, BLOCK);
         m.punchHole(0, BLOCK);
@@ -256,8 +308,12 @@ class FileModelTest {
         m.write(0, filled(10, 1), false);
         m.hold(0, 10);
         m.reopen(true, false);
+        assertEquals(10, m.readHeld(0, 10).value(), "closing the handle revokes nothing");
         m.setDax(true);
-        assertEquals(10, m.readHeld(0, 10).value(), "closing the handle or flipping DAX revokes nothing");
+        assertEquals(Outcome.revoked(), m.readHeld(0, 1), "switching the file to DAX revokes");
+        m.hold(0, 10);
+        m.setDax(true);
+        assertEquals(10, m.readHeld(0, 10).value(), "setting the flag it has changes nothing");
         m.unmounted();
         assertEquals(Outcome.revoked(), m.readHeld(0, 1));
     }

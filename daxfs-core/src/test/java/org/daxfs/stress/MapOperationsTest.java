@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.daxfs.Errno;
@@ -33,7 +34,7 @@ class MapOperationsTest {
     private Device device;
     private Mount mount;
     private DaxFile file;
-    private final FileModel model = new FileModel(FILE, "/f");
+    private FileModel model;
     private final HeldMapping held = new HeldMapping();
     private long opNumber;
 
@@ -42,6 +43,8 @@ class MapOperationsTest {
         device = StressTesting.formatted(64);
         mount = Mount.mount(device);
         file = DaxFile.open(mount, "/f");
+        // New images give the root the DAX flag, and new files take it.
+        model = new FileModel(FILE, "/f", true, DaxPolicy.DEFAULT);
     }
 
     @AfterEach
@@ -117,8 +120,7 @@ class MapOperationsTest {
     @Test
     void aReadOnlyHandleMapsForReadingOnly() throws Exception {
         write(0, 2 * BLOCK);
-        FileModel view = new FileModel(FILE, "/f");
-        view.write(0, model.bytes(0, 2 * BLOCK), false);
+        FileModel view = model.anotherHandle();
         view.handleReadOnly();
         DaxFile readOnly = DaxFile.openReadOnly(mount, "/f");
         try {
@@ -197,7 +199,37 @@ class MapOperationsTest {
     }
 
     @Test
-    void onADeviceWithoutDirectAccessMappingFailsAsTheModelSays(@TempDir Path dir) throws Exception {
+    void aFileThatIsNotDaxMapsThroughTheCacheButNotSync() throws Exception {
+        agree(new DaxFlagOp(false));
+        assertEquals(false, file.stat().isDaxActive());
+        write(0, 3 * BLOCK + 100);
+        assertEquals(Errno.EOPNOTSUPP, mapWrite(MapMode.READ_WRITE_SYNC, 0, BLOCK, 0, 10, MapWriteOp.Sync.MAPPED).errno());
+        assertEquals(Errno.EOPNOTSUPP, mapWrite(MapMode.READ_WRITE_SYNC, -1, 0, 0, 0, MapWriteOp.Sync.NONE).errno(),
+                "before EINVAL");
+        assertEquals(Errno.EOPNOTSUPP, mapWrite(MapMode.READ_WRITE_SYNC, 0, 8 * BLOCK, 0, 0, MapWriteOp.Sync.NONE).errno(),
+                "and before ENXIO");
+        agree(new TruncateOp(6 * BLOCK));
+        assertEquals(BLOCK, mapWrite(MapMode.READ_WRITE, 4 * BLOCK + 1, BLOCK, 4 * BLOCK + 1, BLOCK, MapWriteOp.Sync.AFTER)
+                .value(), "a hole, through cached pages");
+        assertEquals(2 * BLOCK, agree(MapReadOp.hold(BLOCK, 2 * BLOCK, held)).value());
+        write(BLOCK + 10, 20);
+        assertEquals(2 * BLOCK, throughHeld(0, 2 * BLOCK).value(), "the mapping shows the cached pages");
+        agree(new DaxFlagOp(false));
+        assertEquals(30, throughHeld(0, 30).value(), "clearing a clear flag switches nothing");
+        agree(new DaxFlagOp(true));
+        assertEquals(true, file.stat().isDaxActive());
+        assertEquals(Outcome.revoked(), throughHeld(0, 1), "switching to DAX revokes the cached mapping");
+        assertEquals(10, mapWrite(MapMode.READ_WRITE_SYNC, 0, BLOCK, 0, 10, MapWriteOp.Sync.MAPPED).value());
+        agree(MapReadOp.hold(0, BLOCK, held));
+        agree(new DaxFlagOp(false));
+        assertEquals(Outcome.revoked(), throughHeld(0, 1), "and back");
+        assertNull(WholeFileCheck.check(model, file, new Rng(1)));
+        agree(new RemountOp());
+        assertNull(WholeFileCheck.check(model, file, new Rng(1)), "the cached stores survive a remount");
+    }
+
+    @Test
+    void aDeviceWithoutDirectAccessMapsThroughThePageCache(@TempDir Path dir) throws Exception {
         Path image = dir.resolve("img");
         Devices.createImage(image, 256L << 20);
         try (Device blockOnly = Devices.open(image, DeviceOptions.defaults().withBlockOnly(true))) {
@@ -206,8 +238,11 @@ class MapOperationsTest {
             Trace trace = new Trace();
             StressResult r = StressRun.run(blockOnly, StressOptions.defaults().withSeed(3).withOps(500).withMix(mix), trace);
             assertTrue(r.passed(), () -> r.failure().format());
-            assertTrue(trace.lines.get(0).stream().anyMatch(l -> l.matches("#\\d+ map-read .*-> EOPNOTSUPP")));
-            assertTrue(trace.lines.get(0).stream().anyMatch(l -> l.matches("#\\d+ map-write .*-> EOPNOTSUPP")));
+            List<String> lines = trace.lines.get(0);
+            assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-read .*-> \\d+ bytes")), "a mapped read");
+            assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-write [^s].*-> \\d+")), "a mapped write");
+            assertTrue(lines.stream().anyMatch(l -> l.matches("#\\d+ map-write sync .*-> EOPNOTSUPP")), "no sync mapping");
+            assertTrue(lines.stream().noneMatch(l -> l.matches("#\\d+ map-write sync .*-> \\d+")), "no sync mapping");
         }
     }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import org.daxfs.cache.PageCache;
 import org.daxfs.device.Device;
+import org.daxfs.fs.DaxMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,6 +48,47 @@ class StressModesTest {
     void disruptorAloneWithItsDaxFlipsAndManyReaders() throws Exception {
         run(StressOptions.defaults().withSeed(15).withMode(Mode.DISRUPT, 6).withMaxFileSize(1 << 20)
                 .withMix(Map.of("shared-read", 2000)).withOps(OPS / 2));
+    }
+
+    // ---- files that are not DAX: dax=never with the smallest cache, so pages are evicted all the time ---
+
+
+    private static StressOptions cached(StressOptions o) {
+        return o.withDax(DaxMode.NEVER).withCacheBytes(PageCache.MIN_BYTES);
+    }
+
+    @Test
+    void singleCachedFile() throws Exception {
+        StressResult r = run(cached(StressOptions.defaults().withSeed(21).withOps(OPS)));
+        assertEveryOperationRan(r, Mode.SINGLE);
+        assertTrue(r.cacheEvictions() > 0, "the cache was too small for the files");
+    }
+
+    @Test
+    void threadsOnCachedFilesOfTheirOwn() throws Exception {
+        StressResult r = run(cached(StressOptions.defaults().withSeed(22).withMode(Mode.MULTI, 4).withOps(OPS)));
+        assertEveryOperationRan(r, Mode.MULTI);
+        assertTrue(r.cacheEvictions() > 0, "the cache was too small for the files");
+    }
+
+    @Test
+    void readersOfACachedFileThatIsCutAndRegrownUnderThem() throws Exception {
+        StressResult r = run(cached(StressOptions.defaults().withSeed(23).withMode(Mode.DISRUPT, 3).withOps(OPS)));
+        assertEveryOperationRan(r, Mode.DISRUPT);
+        assertTrue(r.cacheEvictions() > 0, "the cache was too small for the files");
+    }
+
+    @Test
+    void flipsSwitchAFileBetweenDaxAndTheCache() throws Exception {
+        StressResult r = run(StressOptions.defaults().withSeed(24).withMix(Map.of("dax-flip", 300)).withOps(OPS / 2));
+        assertEveryOperationRan(r, Mode.SINGLE);
+    }
+
+    @Test
+    void withDaxAlwaysFlipsChangeNoFilesMode() throws Exception {
+        StressResult r = run(StressOptions.defaults().withSeed(25).withDax(DaxMode.ALWAYS).withMix(Map.of("dax-flip", 300))
+                .withOps(OPS / 4));
+        assertEquals(0, r.cacheEvictions(), "nothing is cached");
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.daxfs.fs.DaxMode;
+import org.daxfs.fs.MountOptions;
 import org.junit.jupiter.api.Test;
 
 /** Options, the operation mix and the replay command line. */
@@ -52,6 +54,17 @@ class StressOptionsTest {
                 .withMaxFileSize(1 << 20).withVerifyEvery(3);
         assertEquals("./daxfs stress 'my image.img' --seed -5 --ops 7 --mode disrupt --threads 4"
                 + " --ops-mix write=1,dax-flip=0 --max-size 1048576 --verify-every 3", o.replayCommand());
+        assertEquals("./daxfs stress IMAGE --seed 1 --ops 10000 --dax never --cache 1048576",
+                StressOptions.defaults().withDax(DaxMode.NEVER).withCacheBytes(1 << 20).replayCommand());
+    }
+
+    @Test
+    void theMountOptionsCarryTheDaxModeAndTheCacheSize() {
+        MountOptions m = StressOptions.defaults().withDax(DaxMode.ALWAYS).withCacheBytes(3 << 20).mountOptions();
+        assertEquals(DaxMode.ALWAYS, m.dax());
+        assertEquals(3 << 20, m.cacheBytes());
+        assertEquals(null, StressOptions.defaults().mountOptions().dax(), "the device's default");
+        assertMessage("--cache must be at least 1 MiB", () -> StressOptions.defaults().withCacheBytes(4096).validate());
     }
 
     private static StressOptions withMix(String mix) {
