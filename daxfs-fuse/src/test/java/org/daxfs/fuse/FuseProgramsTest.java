@@ -170,17 +170,19 @@ class FuseProgramsTest {
     void daxFlagThroughXfsIo() throws Exception {
         mount();
         Files.writeString(m.path("f"), "data");
-        assertFalse(lsattr("f").contains("x"), lsattr("f"));
-        m.run("xfs_io", "-c", "chattr +x", "f");
-        assertTrue(lsattr("f").contains("x"), lsattr("f"));
-        assertTrue(m.fs.stat("/f").isDax(), "the engine's flag is set");
+        assertTrue(lsattr("f").contains("x"), "inherited from the root directory: " + lsattr("f"));
         m.run("xfs_io", "-c", "chattr -x", "f");
         assertFalse(lsattr("f").contains("x"), lsattr("f"));
-        assertFalse(m.fs.stat("/f").isDax());
+        assertFalse(m.fs.stat("/f").isDax(), "the engine's flag is clear");
+        assertFalse(m.fs.stat("/f").isDaxActive(), "and the file went to the page cache");
+        m.run("xfs_io", "-c", "chattr +x", "f");
+        assertTrue(lsattr("f").contains("x"), lsattr("f"));
+        assertTrue(m.fs.stat("/f").isDax());
+        assertTrue(m.fs.stat("/f").isDaxActive());
         Files.createDirectory(m.path("d"));
-        m.run("xfs_io", "-c", "chattr +x", "d");
+        m.run("xfs_io", "-c", "chattr -x", "d");
         Files.writeString(m.path("d/inherits"), "x");
-        assertTrue(m.fs.stat("/d/inherits").isDax(), "a new file inherits its directory's flag");
+        assertFalse(m.fs.stat("/d/inherits").isDax(), "a new file inherits its directory's flag");
     }
 
     /** The flags column of xfs_io's lsattr: "x" is FS_XFLAG_DAX. */
