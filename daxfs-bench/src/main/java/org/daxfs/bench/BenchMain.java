@@ -1,33 +1,42 @@
 package org.daxfs.bench;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.daxfs.bench.report.HeadlineTable;
+import org.daxfs.bench.report.MarkdownReport;
+import org.daxfs.bench.report.ReportFolder;
+import org.daxfs.bench.report.Results;
+import org.daxfs.bench.report.Row;
+import org.daxfs.bench.report.RunInfo;
+import org.daxfs.bench.report.Section;
+import org.daxfs.bench.report.TargetTable;
 
 /**
- * Runs the suite through JMH's Runner API and prints the results as tables: the file I/O workloads with
- * ratios to tmpfs, then the mapping and concurrency benchmarks with ratios to their own references.
- * Iteration counts come from {@link SuiteDefaults} unless {@code --quick} asks for fewer.
+ * Runs the suite ({@code ./daxfs bench} starts this in a JVM of its own) and writes the report: JMH's
+ * in-process benchmarks step by step, then fio through FUSE; the targets and the headline table go to the
+ * console as well.
  */
 public final class BenchMain {
-    /** Parameters that name what a mapping or concurrency benchmark ran on; each benchmark has at most one. */
-    private static final List<String> MAPPING_PARAMS = List.of("faultCase", "target", "peer");
+    /** JMH's full output, in the report folder. */
+    static final String JMH_LOG = "jmh.log";
 
     private BenchMain() {}
 
-    public static void main(String[] args) throws RunnerException {
+    public static void main(String[] args) throws IOException {
         Settings settings;
         try {
             settings = Settings.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println("daxfs-bench: " + e.getMessage());
             System.err.print(Settings.USAGE);
             System.exit(2);
             return;
@@ -36,68 +45,67 @@ public final class BenchMain {
             System.out.print(Settings.USAGE);
             return;
         }
-        ChainedOptionsBuilder options = new OptionsBuilder().include(settings.include());
-        if (settings.quick()) {
-            options.warmupIterations(1).measurementIterations(2);
-        }
-        double loadBefore = MachineInfo.loadAverage();
-        Collection<RunResult> results = new Runner(options.build()).run();
-        double loadAfter = MachineInfo.loadAverage();
-        if (results.isEmpty()) {
-            System.err.println("no benchmark matched " + settings.include());
-            System.exit(1);
-        }
-        System.out.println();
-        System.out.println("Machine: " + MachineInfo.describe());
-        System.out.println(settings.quick() ? "Mode: --quick" : "Mode: full");
-        System.out.printf(Locale.ROOT, "Load average (1 min): %.2f before, %.2f after%n", loadBefore, loadAfter);
-        List<Score> scores = scores(results);
-        if (!scores.isEmpty()) {
-            System.out.println();
-            System.out.print(new ResultTable(scores).render());
-        }
-        MappingReport mapping = new MappingReport(measured(results));
-        if (!mapping.isEmpty()) {
-            System.out.println();
-            System.out.print(mapping.render());
-        }
+        System.exit(run(settings, System.out));
     }
 
-    /**
-     * JMH's results for the mapping report: each benchmark's primary result under its method name, and for
-     * a thread group each thread's method under its own name (JMH's secondary results). The report picks
-     * out the ones it knows.
-     */
-    static List<Measured> measured(Collection<RunResult> results) {
-        List<Measured> measured = new ArrayList<>();
-        for (RunResult r : results) {
-            String param = null;
-            for (String name : MAPPING_PARAMS) {
-                if (param == null) {
-                    param = r.getParams().getParam(name);
+    /** Runs the suite as {@code settings} say; the exit code (1 when nothing at all was measured). */
+    static int run(Settings settings, PrintStream console) throws IOException {
+        RunMode mode = settings.mode();
+        console.println("DaxFS benchmarks, " + mode.name() + " mode: " + mode.describe());
+        ZonedDateTime started = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        double loadBefore = MachineInfo.loadAverage();
+        SuiteRun run;
+        try (PrintStream jmhLog = jmhLog(settings.out(), console)) {
+            run = new SuiteRun(mode, console, jmhLog);
+            run.run(settings.steps());
+        }
+        List<Section> sections = SuiteLayout.sections(mode);
+        Results results = new Results(run.measurements());
+        List<String> notes = new ArrayList<>(run.notes());
+        notes.addAll(unmeasuredRows(sections, results));
+        RunInfo info = new RunInfo(started, Duration.between(started, ZonedDateTime.now()).truncatedTo(ChronoUnit.SECONDS),
+                MachineInfo.describe(), mode.name(), mode.describe(), loadBefore, MachineInfo.loadAverage(), notes);
+        MarkdownReport report = new MarkdownReport(info, sections, SuiteLayout.targets(), results);
+        console.println();
+        console.println(report.runLine());
+        console.println();
+        console.print(new TargetTable(report.verdicts()).render());
+        console.println();
+        console.print(new HeadlineTable(sections, results).render());
+        notes.forEach(n -> console.println("note: " + n));
+        if (settings.out() != null) {
+            Path markdown = new ReportFolder(settings.out()).write(report);
+            console.println();
+            console.println("report: " + markdown);
+        } else {
+            console.println();
+            console.print(report.render());
+        }
+        return results.all().isEmpty() ? 1 : 0;
+    }
+
+    /** A row of a section that ran but that has no result: its benchmark failed (JMH's log says why). */
+    static List<String> unmeasuredRows(List<Section> sections, Results results) {
+        List<String> notes = new ArrayList<>();
+        for (Section s : sections) {
+            if (!s.measuredIn(results)) {
+                continue;
+            }
+            for (Row r : s.rows()) {
+                if (results.get(r.key()).isEmpty()) {
+                    notes.add(s.title() + ": " + r.label() + " has no result (see " + JMH_LOG + " or the notes above)");
                 }
             }
-            measured.add(measured(r.getParams().getBenchmark(), param, r.getPrimaryResult()));
-            for (Result<?> secondary : r.getSecondaryResults().values()) {
-                measured.add(measured(secondary.getLabel(), param, secondary));
-            }
         }
-        return measured;
+        return notes;
     }
 
-    private static Measured measured(String name, String param, Result<?> result) {
-        return new Measured(name.substring(name.lastIndexOf('.') + 1), param, result.getScore(), result.getScoreError());
-    }
-
-    /** JMH's results as scores, skipping any benchmark the table does not know. */
-    static List<Score> scores(Collection<RunResult> results) {
-        List<Score> scores = new ArrayList<>();
-        for (RunResult r : results) {
-            String peer = r.getParams().getParam("peer");
-            Workload.ofBenchmark(r.getParams().getBenchmark()).ifPresent(w -> scores.add(new Score(w,
-                    peer == null ? null : Peer.valueOf(peer),
-                    r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError())));
+    /** Where JMH's output goes: a log in the report folder, or nowhere when there is no folder. */
+    private static PrintStream jmhLog(Path out, PrintStream console) throws IOException {
+        if (out == null) {
+            return new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         }
-        return scores;
+        Files.createDirectories(out);
+        return new PrintStream(Files.newOutputStream(out.resolve(JMH_LOG)), true, StandardCharsets.UTF_8);
     }
 }

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
-/** A {@link FileChannel} of any provider (the kernel's tmpfs, Jimfs) as a {@link PositionalFile}. */
+/** A {@link FileChannel} of any provider (the kernel's tmpfs, Jimfs, DaxFS's provider) as a {@link PositionalFile}. */
 final class ChannelFile implements PositionalFile {
     private final FileChannel channel;
 
@@ -32,6 +32,11 @@ final class ChannelFile implements PositionalFile {
         while (src.hasRemaining()) {
             at += channel.write(src, at);
         }
+    }
+
+    @Override
+    public void force() throws IOException {
+        channel.force(true);
     }
 
     @Override

@@ -34,6 +34,11 @@ final class DaxFile implements PositionalFile {
     }
 
     @Override
+    public void force() throws IOException {
+        handle.fsync();
+    }
+
+    @Override
     public void close() throws IOException {
         handle.close();
     }

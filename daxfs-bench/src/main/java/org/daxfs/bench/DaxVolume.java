@@ -12,7 +12,7 @@ import org.daxfs.fs.OpenFlag;
  * DaxFS formatted on a volatile memory device (memfd): the same shared memory tmpfs uses, so the two are
  * compared on equal media and only the software path differs.
  */
-final class DaxVolume implements Volume {
+public final class DaxVolume implements Volume {
     private final Device device;
     private final DaxFileSystem fs;
 
@@ -22,7 +22,7 @@ final class DaxVolume implements Volume {
     }
 
     /** Formats and mounts a memory device of {@code deviceSize} bytes. */
-    static DaxVolume format(long deviceSize) throws IOException {
+    public static DaxVolume format(long deviceSize) throws IOException {
         Device device = Devices.memory(deviceSize);
         try {
             DaxFileSystem.format(device, FormatOptions.defaults());
@@ -34,7 +34,7 @@ final class DaxVolume implements Volume {
     }
 
     /** The mounted file system, for benchmarks that go beyond {@link Volume} (mappings, extents). */
-    DaxFileSystem fileSystem() {
+    public DaxFileSystem fileSystem() {
         return fs;
     }
 
@@ -46,6 +46,11 @@ final class DaxVolume implements Volume {
     @Override
     public PositionalFile create(String name) throws IOException {
         return new DaxFile(fs.open("/" + name, OpenFlag.READ, OpenFlag.WRITE, OpenFlag.CREATE, OpenFlag.EXCLUSIVE));
+    }
+
+    @Override
+    public Object lookup(String name) throws IOException {
+        return fs.stat("/" + name);
     }
 
     @Override

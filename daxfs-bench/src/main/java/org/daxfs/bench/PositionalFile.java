@@ -14,6 +14,9 @@ public interface PositionalFile extends AutoCloseable {
     /** Writes all of {@code src}'s remaining bytes at {@code position}. */
     void writeFully(ByteBuffer src, long position) throws IOException;
 
+    /** Makes the file's data and metadata durable (fsync). */
+    void force() throws IOException;
+
     @Override
     void close() throws IOException;
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code daxfs} command: make, check, inspect and copy files in and out of DaxFS images.
+ * The {@code daxfs} command: make, check, inspect and copy files in and out of DaxFS images, mount them,
+ * and measure DaxFS against its peers.
  *
  * <p>Exit codes: 0 success, 1 a command failed (an engine error, a refused operation), 2 a usage error,
  * 8 an unexpected error. fsck uses e2fsck's codes instead (0, 1, 4, 8).
@@ -32,6 +33,7 @@ import picocli.CommandLine.ScopeType;
             StressCommand.class,
             MountCommand.class,
             UmountCommand.class,
+            BenchCommand.class,
         })
 public final class Main {
     @Option(names = "--debug", scope = ScopeType.INHERIT,

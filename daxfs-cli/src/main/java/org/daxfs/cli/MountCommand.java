@@ -52,7 +52,8 @@ final class MountCommand extends ImageCommand {
                 try {
                     engine = engine.withDax(DaxMode.parse(o.substring("dax=".length())));
                 } catch (FsException e) {
-                    throw usageError("Invalid value for option '-o': " + e.getMessage().replaceFirst("^EINVAL: [^:]*: ", ""));
+                    throw usageError("Invalid value for option '-o': 'dax' takes always, never or inode, not '"
+                            + o.substring("dax=".length()) + "'");
                 }
             } else if (o.startsWith("cache=")) {
                 long bytes;

@@ -67,6 +67,13 @@ class MountCommandTest {
         mountWriteAndUmount("-o", "fusermount");
     }
 
+    @Test
+    void daxNeverMountsEveryFileThroughThePageCache() throws Exception {
+        mountWriteAndUmount("-o", "dax=never,cache=16M");
+        Cli.Result stat = Cli.run("stat", img, "/hello.txt");
+        assertTrue(stat.out().contains("direct (dax)"), "mounted again by stat with the default dax=inode:\n" + stat.out());
+    }
+
     private void mountWriteAndUmount(String... options) throws Exception {
         assumeFuse();
         List<String> args = new java.util.ArrayList<>(List.of("mount", img, mnt.toString()));
@@ -192,6 +199,12 @@ class MountCommandTest {
         assertTrue(bad.err().contains("Unknown mount option 'bogus'"), bad.err());
         Cli.Result workers = Cli.run("mount", img, mnt.toString(), "-o", "workers=0");
         assertEquals(2, workers.exitCode(), workers.toString());
+        Cli.Result dax = Cli.run("mount", img, mnt.toString(), "-o", "dax=sometimes");
+        assertEquals(2, dax.exitCode(), dax.toString());
+        assertTrue(dax.err().contains("'dax' takes always, never or inode, not 'sometimes'"), dax.err());
+        Cli.Result cache = Cli.run("mount", img, mnt.toString(), "-o", "cache=4k");
+        assertEquals(2, cache.exitCode(), cache.toString());
+        assertTrue(cache.err().contains("'cache'"), cache.err());
         Cli.Result notDir = Cli.run("mount", img, dir.resolve("missing").toString());
         assertEquals(1, notDir.exitCode(), notDir.toString());
         assertTrue(notDir.err().contains("not a directory"), notDir.err());

@@ -26,6 +26,14 @@ public interface CachedFile {
     void writeBlocks(long pos, MemorySegment src) throws FsException;
 
     /**
+     * The bytes up to {@code end} now hold written data in the cache: the size grows to {@code end} if it
+     * is smaller, page by page as a write goes (as Linux's generic_perform_write does), so that writeback in
+     * the middle of a large write finds the pages already written inside the size. Context: inode lock
+     * exclusive.
+     */
+    void grownTo(long end);
+
+    /**
      * Writes the file's dirty pages back from a background thread: takes the inode lock and the invalidate
      * lock without waiting and calls {@link FilePages#writeBack()}; gives up if either is busy (the holder
      * writes back itself, or the next round will).

@@ -274,17 +274,20 @@ public final class FilePages {
 
     /**
      * Copies {@code src} into the pages at {@code pos} and marks them dirty; the file's blocks get it at
-     * writeback. Neither the size nor the times change here. Once more than half the cache is dirty the
+     * writeback. The size grows page by page ({@link CachedFile#grownTo}); the times do not change here.
+     * Once more than half the cache is dirty the
      * writer first writes back this file's pages. Context: inode lock exclusive, invalidate lock shared,
      * no page lock.
      */
     public void write(long pos, MemorySegment src) throws FsException {
-        if (cache.overDirtyLimit()) {
-            writeBack();
-        }
         long len = src.byteSize();
         long done = 0;
         while (done < len) {
+            // Checked per page: a write larger than the cache must not fill it with dirty pages, and writers
+            // that wait for a free page while holding their inode lock could not be helped by anyone else.
+            if (cache.overDirtyLimit()) {
+                writeBack();
+            }
             long off = pos + done;
             int in = (int) (off % PAGE);
             int n = (int) Math.min(PAGE - in, len - done);
@@ -306,6 +309,7 @@ public final class FilePages {
                 p.unref();
             }
             done += n;
+            file.grownTo(pos + done);
         }
     }
 
@@ -470,7 +474,7 @@ public final class FilePages {
         // Per page: a writable mapping of a few pages must not keep every dirty page of the file dirty (they
         // could then never be evicted). No writable mapping can appear meanwhile: making one needs the inode lock.
         for (CachedPage p : run) {
-            if (!file.writablyMapped(p.index)) {
+            if (p.position() < size && !file.writablyMapped(p.index)) { // past the size nothing was written
                 p.lock();
                 try {
                     markClean(p);

@@ -249,6 +249,15 @@ public final class PageCache implements AutoCloseable {
     }
 
     /**
+     * Has the background thread write back every file whose locks are free, and waits for it.
+     *
+     * @return false if the thread is stopped (unmounting) or the caller was interrupted
+     */
+    public boolean writeBackInBackgroundAndWait() {
+        return writeback.kickAndAwaitRound();
+    }
+
+    /**
      * Stops the background writeback (unmount: the file system writes everything back itself, then closes
      * the journal). Idempotent.
      */

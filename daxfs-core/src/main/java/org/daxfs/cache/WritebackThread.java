@@ -18,7 +18,10 @@ final class WritebackThread extends Thread {
     private final PageCache cache;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
+    private final Condition roundDone = lock.newCondition();
     private boolean kicked; // guarded by lock
+    /** Rounds finished. Guarded by lock. */
+    private long rounds;
     private volatile boolean stopping;
 
     WritebackThread(PageCache cache, String name) {
@@ -32,6 +35,30 @@ final class WritebackThread extends Thread {
         try {
             kicked = true;
             wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Kicks a round and waits until a round that began after this call has finished (for tests and
+     * {@code sync}-like callers that want the background thread's work done).
+     *
+     * @return false if the thread stopped or the wait was interrupted first
+     */
+    boolean kickAndAwaitRound() {
+        lock.lock();
+        try {
+            long target = rounds + 2; // the round in progress may have passed this file already
+            kicked = true;
+            wake.signal();
+            while (rounds < target && !stopping && isAlive()) {
+                roundDone.await();
+            }
+            return rounds >= target;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         } finally {
             lock.unlock();
         }
@@ -55,6 +82,19 @@ final class WritebackThread extends Thread {
 
     @Override
     public void run() {
+        try {
+            serve();
+        } finally {
+            lock.lock();
+            try {
+                roundDone.signalAll(); // waiters see the thread gone
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void serve() {
         while (!stopping) {
             lock.lock();
             try {
@@ -71,7 +111,7 @@ final class WritebackThread extends Thread {
             }
             for (FilePages f : cache.files()) {
                 if (stopping) {
-                    return;
+                    break;
                 }
                 if (f.dirtyCount() > 0) {
                     try {
@@ -80,6 +120,13 @@ final class WritebackThread extends Thread {
                         f.recordWritebackError(e);
                     }
                 }
+            }
+            lock.lock();
+            try {
+                rounds++;
+                roundDone.signalAll();
+            } finally {
+                lock.unlock();
             }
         }
     }

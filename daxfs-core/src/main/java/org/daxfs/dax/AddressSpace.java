@@ -188,8 +188,8 @@ public final class AddressSpace {
      * window: write access is granted by changing its protection. Context: invalidate lock shared.
      */
     private FileMapping newMapping(long first, long end, boolean writable, boolean sync, boolean pinned) throws FsException {
-        Extent x = blocks.extentAt(first);
-        if (!sync && x != null && !x.unwritten() && x.logical() <= first && x.end() >= end) {
+        Extent x = sync || !blocks.blocksStayPut() ? null : blocks.extentAt(first);
+        if (x != null && !x.unwritten() && x.logical() <= first && x.end() >= end) {
             try (DeviceSection s = device.enter()) {
                 long address = device.directAccess(x.physicalOf(first) * PAGE, (end - first) * PAGE).address();
                 return new FileMapping(this, null, address, first, end - first, writable, false, pinned);

@@ -32,4 +32,14 @@ public interface BlockMap {
      * lock shared, no entry lock.
      */
     void beginWrite(boolean durable) throws FsException;
+
+    /**
+     * True if a page's block stays the same until the invalidate lock is taken exclusive (device blocks).
+     * False for cached pages, whose slot is known only while a mapping or entry covers the page: such a
+     * file gets no plain view (which would show memory fixed before the mapping exists to protect it), only
+     * windows whose pages are shown by the faults, under their entry locks.
+     */
+    default boolean blocksStayPut() {
+        return true;
+    }
 }

@@ -41,6 +41,12 @@ final class CachedBlockMap implements BlockMap {
         pages.prepareWritable(from, to);
     }
 
+    /** A page's slot is only known while a mapping or entry covers it: no plain views. */
+    @Override
+    public boolean blocksStayPut() {
+        return false;
+    }
+
     @Override
     public void beginWrite(boolean durable) throws FsException {
         if (durable) {

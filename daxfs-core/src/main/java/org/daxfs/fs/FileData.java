@@ -246,17 +246,10 @@ final class FileData {
         }
         len = reserve(in, pos, len, now);
         cachedExtents(in); // a partial page is completed from the blocks
-        long done = 0;
-        while (done < len) {
-            long at = pos + done;
-            long n = Math.min(len - done, Block.SIZE - at % Block.SIZE);
-            // Page by page, the size following as for DAX writes: a writer that writes its own pages back to
-            // make room (FilePages.write) must find the pages it wrote before inside the file, or writeback
-            // (which stops at the size) would leave them out and mark them clean.
-            pages.write(at, src.asSlice(done, n));
-            done += n;
-            extendTo(in, at + n, now);
-        }
+        // The size follows page by page (CachedFile.grownTo), so writeback in the middle of the write (to make
+        // room, or over the dirty limit), which stops at the size, finds every page written so far.
+        pages.write(pos, src.asSlice(0, len));
+        extendTo(in, pos + len, now);
         return len;
     }
 

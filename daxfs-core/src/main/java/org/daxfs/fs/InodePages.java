@@ -32,6 +32,14 @@ final class InodePages implements CachedFile {
     }
 
     @Override
+    public void grownTo(long end) {
+        if (end > in.record.size) {
+            in.record.size = end;
+            in.dirty = true;
+        }
+    }
+
+    @Override
     public boolean tryWriteBackInBackground() throws FsException {
         if (!in.lock.writeLock().tryLock()) {
             return false;

@@ -582,7 +582,7 @@ final class FuseOperations implements FuseSession.Handler {
     }
 
     private void setDax(long ino, boolean dax) throws FsException {
-        int flags = ops.getattr(ino).flags();
+        int flags = ops.getattr(ino).flags() & ~Stat.FLAG_DAX_ACTIVE; // a state, not a flag one can set
         ops.setFlags(ino, dax ? flags | Stat.FLAG_DAX : flags & ~Stat.FLAG_DAX);
     }
 

@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.daxfs.fs.FileHandle;
 import org.daxfs.fs.FsckReport;
+import org.daxfs.fs.OpenFlag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,17 +170,19 @@ class FuseProgramsTest {
     void daxFlagThroughXfsIo() throws Exception {
         mount();
         Files.writeString(m.path("f"), "data");
-        assertFalse(lsattr("f").contains("x"), lsattr("f"));
-        m.run("xfs_io", "-c", "chattr +x", "f");
-        assertTrue(lsattr("f").contains("x"), lsattr("f"));
-        assertTrue(m.fs.stat("/f").isDax(), "the engine's flag is set");
+        assertTrue(lsattr("f").contains("x"), "inherited from the root directory: " + lsattr("f"));
         m.run("xfs_io", "-c", "chattr -x", "f");
         assertFalse(lsattr("f").contains("x"), lsattr("f"));
-        assertFalse(m.fs.stat("/f").isDax());
+        assertFalse(m.fs.stat("/f").isDax(), "the engine's flag is clear");
+        assertFalse(m.fs.stat("/f").isDaxActive(), "and the file went to the page cache");
+        m.run("xfs_io", "-c", "chattr +x", "f");
+        assertTrue(lsattr("f").contains("x"), lsattr("f"));
+        assertTrue(m.fs.stat("/f").isDax());
+        assertTrue(m.fs.stat("/f").isDaxActive());
         Files.createDirectory(m.path("d"));
-        m.run("xfs_io", "-c", "chattr +x", "d");
+        m.run("xfs_io", "-c", "chattr -x", "d");
         Files.writeString(m.path("d/inherits"), "x");
-        assertTrue(m.fs.stat("/d/inherits").isDax(), "a new file inherits its directory's flag");
+        assertFalse(m.fs.stat("/d/inherits").isDax(), "a new file inherits its directory's flag");
     }
 
     /** The flags column of xfs_io's lsattr: "x" is FS_XFLAG_DAX. */
@@ -197,6 +203,32 @@ class FuseProgramsTest {
         String parallel = m.run(Duration.ofSeconds(180), "fio", "--name=p", "--directory=" + m.path("fio"), "--size=4m",
                 "--numjobs=4", "--rw=randwrite", "--bs=16k", "--verify=crc32c", "--do_verify=1");
         assertEquals(4, parallel.lines().filter(l -> l.contains("err= 0")).count(), parallel);
+    }
+
+    @Test
+    void cachedFilesAndModeSwitchesThroughTheMount() throws Exception {
+        mount();
+        Path dir = Files.createDirectory(m.path("c"));
+        m.run("xfs_io", "-c", "chattr -x", dir.toString()); // new files here inherit no DAX flag: cached
+        String out = m.run(Duration.ofSeconds(180), "fio", "--name=c", "--directory=" + dir, "--size=8m",
+                "--rw=randwrite", "--bs=4k", "--verify=crc32c", "--do_verify=1");
+        assertTrue(out.contains("err= 0"), out);
+        String x = dir.resolve("x").toString();
+        m.run("xfs_io", "-f", "-c", "pwrite -S 0x41 0 64k", "-c", "fpunch 4k 4k", "-c", "fzero 8k 4k",
+                "-c", "mmap 0 64k", "-c", "mwrite -S 0x42 16k 4k", "-c", "msync 0 64k", "-c", "fsync", x);
+        assertFalse(m.fs.stat("/c/x").isDaxActive(), "a file without the flag is cached");
+        byte[] expected = new byte[64 << 10];
+        Arrays.fill(expected, (byte) 0x41);
+        Arrays.fill(expected, 4 << 10, 12 << 10, (byte) 0);
+        Arrays.fill(expected, 16 << 10, 20 << 10, (byte) 0x42);
+        assertArrayEquals(expected, Files.readAllBytes(Path.of(x)));
+        m.run("xfs_io", "-c", "chattr +x", x);
+        assertTrue(m.fs.stat("/c/x").isDaxActive(), "setting the flag switches the file to DAX");
+        byte[] direct = new byte[expected.length];
+        try (FileHandle h = m.fs.open("/c/x", OpenFlag.READ)) {
+            assertEquals(direct.length, h.read(MemorySegment.ofArray(direct), 0));
+        }
+        assertArrayEquals(expected, direct, "the cached data was written back before the switch");
     }
 
     @Test
