@@ -4,9 +4,10 @@ import org.daxfs.FsException;
 
 /**
  * Sets or clears the per-file DAX flag (mostly flipping it, sometimes setting what it already is). The
- * flag must read back as set, and the contents must not change: the whole file is compared right after.
- * (Today the flag is only stored; once files without it go through a page cache, a flip must write back
- * and drop cached pages, and this is where losing them would show.)
+ * flag must read back as set, and the contents must not change: the whole file is compared right after,
+ * the mode too (DAX or cached, as the mount's dax= option makes of the flag). A flip that switches the mode
+ * writes back and drops cached pages and revokes every mapping (the model's held mapping with them): this
+ * is where losing data in a switch would show.
  */
 final class DaxFlagOp implements Operation {
     private final boolean on;
