@@ -115,7 +115,7 @@ public final class PageCache implements AutoCloseable {
      * A new page of {@code owner} at {@code index}, locked by the caller, not yet in any index, nothing
      * valid. Evicts if the pool is full, and waits for writeback if nothing can be evicted.
      *
-     * @throws FsException ENOMEM if no page could be had for {@link #SLOT_WAIT_NANOS}; EINTR if interrupted
+     * @throws FsException ENOMEM if no page could be had for {@link #SLOT_WAIT_NANOS}
      */
     CachedPage newPage(FilePages owner, long index) throws FsException {
         int slot = pool.allocate();
@@ -170,7 +170,13 @@ public final class PageCache implements AutoCloseable {
         return p;
     }
 
-    private void awaitSlot() throws FsException {
+    /**
+     * Waits a little for a slot to be freed. Not interruptible: a page is wanted by a read or write that
+     * must not fail for a stray interrupt (closing a shared arena can leave one set on threads that were
+     * reading through its segments); the wait is bounded, and the interrupt is kept for the caller.
+     */
+    private void awaitSlot() {
+        boolean interrupted = Thread.interrupted();
         slotLock.lock();
         try {
             if (pool.freeSlots() == 0) {
@@ -178,10 +184,12 @@ public final class PageCache implements AutoCloseable {
                 slotFreed.await(20, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw FsException.of(Errno.EINTR, null, "interrupted while waiting for a free page");
+            interrupted = true;
         } finally {
             slotLock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -467,7 +467,11 @@ public final class FileHandle implements AutoCloseable {
      * Maps {@code [offset, offset+length)} of the file as one contiguous, zero-copy segment of device
      * memory, valid until {@code arena} closes or the range is revoked (a punch, truncate, collapse, insert
      * or zero range over it, device removal, unmount, or the file being freed); after that any access
-     * throws IllegalStateException. The mapping stays valid after this handle closes.
+     * throws IllegalStateException. The mapping stays valid after this handle closes. (A thread that was
+     * inside an access when the mapping was revoked may find its interrupt flag set afterwards, by the
+     * JDK's handshake that closes the mapping's shared arena: interruptible waits, such as a range
+     * operation waiting for pins, then fail with EINTR unless the flag is cleared with
+     * {@link Thread#interrupted()}.)
      *
      * <p>{@link MapMode#READ_ONLY} shows holes as zeros and allocates nothing (writes through the handle
      * into them show up in the mapping); {@link MapMode#READ_WRITE} allocates and zeroes every page first;
