@@ -102,6 +102,13 @@ class PageCacheTest {
         assertBlocksHold("/f", data);
     }
 
+    /** Unmounts (writing every dirty page back), mounts again with nothing cached, and compares the file. */
+    private void assertAfterRemount(String path, byte[] data) throws Exception {
+        fs.close();
+        fs = mountNever();
+        assertArrayEquals(data, readFile(fs, path));
+    }
+
     /**
      * Asserts that the file's blocks (not the cache) hold {@code data}: a copy of the device as it is now,
      * as a crash would leave it with the journal replayed, mounted DAX, reads it.
@@ -147,9 +154,7 @@ class PageCacheTest {
             assertArrayEquals(data, read(h, 0, data.length));
             h.fsync();
         }
-        fs.close();
-        fs = mountNever();
-        assertArrayEquals(data, readFile(fs, "/p"));
+        assertAfterRemount("/p", data);
     }
 
     @Test
@@ -165,9 +170,7 @@ class PageCacheTest {
         PageCache c = fs.pageCache();
         assertTrue(c.evictions() > 0, "pages were evicted");
         assertTrue(c.residentPages() <= c.capacity());
-        fs.close();
-        fs = mountNever();
-        assertArrayEquals(data, readFile(fs, "/big"));
+        assertAfterRemount("/big", data);
     }
 
     @Test
@@ -262,9 +265,7 @@ class PageCacheTest {
         data[PAGE + 5] = 42;
         data[2 * PAGE + 7] = 77;
         Arrays.fill(data, PAGE, 2 * PAGE, (byte) 0);
-        fs.close();
-        fs = mountNever();
-        assertArrayEquals(data, readFile(fs, "/m"));
+        assertAfterRemount("/m", data);
     }
 
     @Test
@@ -293,9 +294,7 @@ class PageCacheTest {
             data = Arrays.copyOf(data, 6 * PAGE);
             assertArrayEquals(data, read(h, 0, data.length), "the tail past the old size reads zeros");
         }
-        fs.close();
-        fs = mountNever();
-        assertArrayEquals(data, readFile(fs, "/r"));
+        assertAfterRemount("/r", data);
         fs.close();
         fs = null;
         assertEquals(0, Fsck.run(device, false, null).exitCode());
