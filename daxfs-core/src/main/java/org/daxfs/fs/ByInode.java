@@ -464,7 +464,7 @@ public final class ByInode {
         boolean others = c.mode() != KEEP || c.uid() != KEEP || c.gid() != KEEP
                 || c.atime() != DaxFileSystem.UTIME_OMIT || c.mtime() != DaxFileSystem.UTIME_OMIT;
         if (others) {
-            changeAttributes(ino, (in, t) -> {
+            changeAttributes(ino, (txn, in, t) -> {
                 if (c.uid() != KEEP) {
                     in.record.uid = c.uid();
                 }
@@ -505,7 +505,7 @@ public final class ByInode {
     }
 
     private interface Change {
-        void apply(Inode in, long now) throws FsException;
+        void apply(Transaction txn, Inode in, long now) throws FsException;
     }
 
     private void changeAttributes(long ino, Change change) throws FsException {
@@ -520,7 +520,7 @@ public final class ByInode {
                 }
                 long t = fs.now();
                 in.joinTransaction(txn);
-                change.apply(in, t);
+                change.apply(txn, in, t);
                 in.record.ctime = t;
                 fs.table().write(txn, in);
                 txn.commit();
@@ -595,27 +595,12 @@ public final class ByInode {
         void apply(Map<String, byte[]> attrs) throws FsException;
     }
 
+    /** Reads the inode's extended attributes, lets {@code change} edit them, stores them: one transaction. */
     private void updateXattrs(long ino, XattrChange change) throws FsException {
-        fs.checkWritable();
-        String where = where(ino);
-        inNamespace(false, where, () -> {
-            Inode in = live(ino, where);
-            in.lock.writeLock().lock();
-            try (Transaction txn = fs.journal().begin()) {
-                if (in.freed) {
-                    throw FsException.of(Errno.ENOENT, where);
-                }
-                in.joinTransaction(txn);
-                Map<String, byte[]> attrs = ExtendedAttributes.read(txn, in);
-                change.apply(attrs);
-                ExtendedAttributes.store(txn, in, attrs);
-                in.record.ctime = fs.now();
-                fs.table().write(txn, in);
-                txn.commit();
-            } finally {
-                in.lock.writeLock().unlock();
-            }
-            return null;
+        changeAttributes(ino, (txn, in, t) -> {
+            Map<String, byte[]> attrs = ExtendedAttributes.read(txn, in);
+            change.apply(attrs);
+            ExtendedAttributes.store(txn, in, attrs);
         });
     }
 
